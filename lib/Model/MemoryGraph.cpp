@@ -1,0 +1,216 @@
+//===- MemoryGraph.cpp - IR-free model of a block's memory behaviour ------===//
+
+#include "memopt/Model/MemoryGraph.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <cassert>
+
+using namespace memopt;
+
+unsigned MemoryGraph::addNode(std::string name, bool inPlaceCapable) {
+  Node node;
+  node.name = std::move(name);
+  node.inPlaceCapable = inPlaceCapable;
+  nodes.push_back(std::move(node));
+  return nodes.size() - 1;
+}
+
+unsigned MemoryGraph::addValue(int64_t size, std::optional<unsigned> producer,
+                               bool resident, std::string name) {
+  assert(size >= 0 && "value sizes are non-negative");
+  Value value;
+  value.name = std::move(name);
+  value.size = size;
+  value.producer = producer;
+  value.resident = resident;
+  values.push_back(std::move(value));
+  unsigned id = values.size() - 1;
+  if (producer)
+    nodes[*producer].results.push_back(id);
+  return id;
+}
+
+void MemoryGraph::addEdge(unsigned from, unsigned to) {
+  if (from == to || !edgeSet.insert({from, to}).second)
+    return;
+  nodes[from].succs.push_back(to);
+  nodes[to].preds.push_back(from);
+}
+
+void MemoryGraph::addUse(unsigned valueId, unsigned nodeId) {
+  Value &value = values[valueId];
+  if (value.producer == nodeId)
+    return;
+  auto it = llvm::lower_bound(value.users, nodeId);
+  if (it != value.users.end() && *it == nodeId)
+    return;
+  value.users.insert(it, nodeId);
+  nodes[nodeId].operands.push_back(valueId);
+  if (value.producer)
+    addEdge(*value.producer, nodeId);
+}
+
+void MemoryGraph::addOrderingEdge(unsigned before, unsigned after) {
+  addEdge(before, after);
+}
+
+int64_t MemoryGraph::residentBytes() const {
+  int64_t total = 0;
+  for (const Value &value : values)
+    if (value.resident)
+      total += value.size;
+  return total;
+}
+
+int64_t MemoryGraph::inPlaceSavings(
+    unsigned nodeId, llvm::function_ref<bool(unsigned)> operandDies) const {
+  const Node &node = nodes[nodeId];
+  if (!node.inPlaceCapable)
+    return 0;
+  llvm::SmallVector<unsigned, 4> donors;
+  for (unsigned operand : node.operands)
+    if (!values[operand].resident && !values[operand].escapes &&
+        operandDies(operand))
+      donors.push_back(operand);
+  if (donors.empty())
+    return 0;
+  llvm::SmallVector<unsigned, 2> results(node.results.begin(),
+                                         node.results.end());
+  llvm::sort(results, [&](unsigned a, unsigned b) {
+    return values[a].size > values[b].size;
+  });
+  int64_t saved = 0;
+  for (unsigned result : results) {
+    if (values[result].resident)
+      continue;
+    auto *donor = llvm::find_if(donors, [&](unsigned operand) {
+      return values[operand].size == values[result].size;
+    });
+    if (donor == donors.end())
+      continue;
+    saved += values[result].size;
+    donors.erase(donor);
+  }
+  return saved;
+}
+
+bool memopt::isValidSchedule(const MemoryGraph &graph,
+                             llvm::ArrayRef<unsigned> order,
+                             std::string *reason) {
+  auto fail = [&](std::string message) {
+    if (reason)
+      *reason = std::move(message);
+    return false;
+  };
+  unsigned n = graph.numNodes();
+  if (order.size() != n)
+    return fail("schedule has " + std::to_string(order.size()) +
+                " steps for " + std::to_string(n) + " nodes");
+  std::vector<int> position(n, -1);
+  for (unsigned step = 0; step < n; ++step) {
+    unsigned node = order[step];
+    if (node >= n)
+      return fail("step " + std::to_string(step) + " names unknown node " +
+                  std::to_string(node));
+    if (position[node] >= 0)
+      return fail("node " + std::to_string(node) + " is scheduled twice");
+    position[node] = step;
+  }
+  for (unsigned node = 0; node < n; ++node)
+    for (unsigned pred : graph.node(node).preds)
+      if (position[pred] > position[node])
+        return fail("node " + std::to_string(node) + " ('" +
+                    graph.node(node).name + "') runs before its dependence " +
+                    std::to_string(pred) + " ('" + graph.node(pred).name +
+                    "')");
+  return true;
+}
+
+std::vector<unsigned> memopt::inputOrder(const MemoryGraph &graph) {
+  std::vector<unsigned> order(graph.numNodes());
+  for (unsigned i = 0; i < order.size(); ++i)
+    order[i] = i;
+  return order;
+}
+
+std::vector<Lifetime> memopt::computeLifetimes(const MemoryGraph &graph,
+                                               llvm::ArrayRef<unsigned> order) {
+  std::vector<unsigned> position(graph.numNodes());
+  for (unsigned step = 0; step < order.size(); ++step)
+    position[order[step]] = step;
+  unsigned lastStep = order.empty() ? 0 : order.size() - 1;
+  std::vector<Lifetime> lifetimes(graph.numValues());
+  for (unsigned id = 0; id < graph.numValues(); ++id) {
+    const MemoryGraph::Value &value = graph.value(id);
+    Lifetime &lifetime = lifetimes[id];
+    lifetime.start = value.producer ? position[*value.producer] : 0;
+    lifetime.end = lifetime.start;
+    for (unsigned user : value.users)
+      lifetime.end = std::max(lifetime.end, position[user]);
+    if (value.escapes)
+      lifetime.end = lastStep;
+  }
+  return lifetimes;
+}
+
+MemoryProfile memopt::computeProfile(const MemoryGraph &graph,
+                                     llvm::ArrayRef<unsigned> order,
+                                     const ModelOptions &options) {
+  MemoryProfile profile;
+  unsigned steps = order.size();
+  if (steps == 0)
+    return profile;
+  std::vector<Lifetime> lifetimes = computeLifetimes(graph, order);
+  // Difference array: +size at the first live step, -size after the last.
+  std::vector<int64_t> delta(steps + 1, 0);
+  for (unsigned id = 0; id < graph.numValues(); ++id) {
+    if (!graph.isActivation(id))
+      continue;
+    delta[lifetimes[id].start] += graph.value(id).size;
+    delta[lifetimes[id].end + 1] -= graph.value(id).size;
+  }
+  profile.liveBytes.resize(steps);
+  int64_t live = 0;
+  for (unsigned step = 0; step < steps; ++step) {
+    live += delta[step];
+    profile.liveBytes[step] = live;
+  }
+  if (options.inPlace) {
+    for (unsigned step = 0; step < steps; ++step) {
+      unsigned node = order[step];
+      profile.liveBytes[step] -= graph.inPlaceSavings(
+          node, [&](unsigned operand) { return lifetimes[operand].end == step; });
+    }
+  }
+  for (unsigned step = 0; step < steps; ++step) {
+    if (profile.liveBytes[step] > profile.peakBytes) {
+      profile.peakBytes = profile.liveBytes[step];
+      profile.peakStep = step;
+    }
+  }
+  return profile;
+}
+
+int64_t memopt::scheduleLowerBound(const MemoryGraph &graph,
+                                   const ModelOptions &options) {
+  int64_t bound = 0, escaping = 0;
+  for (unsigned id = 0; id < graph.numValues(); ++id)
+    if (graph.isActivation(id) && graph.value(id).escapes)
+      escaping += graph.value(id).size;
+  for (unsigned nodeId = 0; nodeId < graph.numNodes(); ++nodeId) {
+    const MemoryGraph::Node &node = graph.node(nodeId);
+    int64_t workingSet = 0;
+    for (unsigned operand : node.operands)
+      if (graph.isActivation(operand))
+        workingSet += graph.value(operand).size;
+    for (unsigned result : node.results)
+      if (graph.isActivation(result))
+        workingSet += graph.value(result).size;
+    if (options.inPlace)
+      workingSet -= graph.inPlaceSavings(nodeId, [](unsigned) { return true; });
+    bound = std::max(bound, workingSet);
+  }
+  return std::max(bound, escaping);
+}

@@ -1,10 +1,24 @@
-# Libraries that know no MLIR: the memory model and the solvers. They use LLVM's
-# ADT and Support only, are position independent so that the pass plugin can
-# embed them, and leave LLVM itself to be linked by the final binary (the
-# plugin's host provides it).
+# memopt's libraries are static and position independent, so that both the
+# memopt-opt driver and the pass plugin can embed them. They never link LLVM or
+# MLIR themselves: the final binary does (memopt-opt and the unit tests link
+# the libMLIR/libLLVM dylibs; the plugin's host provides them).
+
+# A library that knows no MLIR: the memory model and the solvers. It may use
+# LLVM's ADT and Support.
 function(add_memopt_solver_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS_ON" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   target_link_libraries(${name} PUBLIC ${ARG_DEPENDS_ON})
+endfunction()
+
+# A library on top of MLIR: the dialect, the model extraction and the passes.
+function(add_memopt_mlir_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;LINK_LIBS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  if(ARG_DEPENDS)
+    add_dependencies(${name} ${ARG_DEPENDS})
+  endif()
+  target_link_libraries(${name} PUBLIC ${ARG_LINK_LIBS})
 endfunction()

@@ -1,0 +1,102 @@
+//===- MemOptAttrs.td - memopt attributes ------------------*- tablegen -*-===//
+
+#ifndef MEMOPT_DIALECT_MEMOPTATTRS_TD
+#define MEMOPT_DIALECT_MEMOPTATTRS_TD
+
+include "memopt/Dialect/MemOptDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def MemOpt_StatusOptimal : I32EnumAttrCase<"optimal", 0>;
+def MemOpt_StatusFeasible : I32EnumAttrCase<"feasible", 1>;
+def MemOpt_SolveStatus : I32EnumAttr<"SolveStatus",
+    "whether a result is proven optimal",
+    [MemOpt_StatusOptimal, MemOpt_StatusFeasible]> {
+  let cppNamespace = "::memopt";
+  let genSpecializedAttr = 0;
+}
+
+class MemOpt_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<MemOpt_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def MemOpt_LifetimeAttr : MemOpt_Attr<"Lifetime", "lifetime"> {
+  let summary = "Inclusive range of steps during which a value is live";
+  let description = [{
+    `#memopt.lifetime<start, end>` says that a value is live from step `start`
+    through step `end`, both inclusive, where steps number the non-terminator
+    operations of the value's block in their current order from 0. A value is
+    live from the step of its producer through the step of its last consumer;
+    a value returned from the block stays live to the last step.
+
+    Example: `#memopt.lifetime<2, 5>`.
+  }];
+  let parameters = (ins "int64_t":$start, "int64_t":$end);
+  let assemblyFormat = "`<` $start `,` $end `>`";
+  let genVerifyDecl = 1;
+}
+
+def MemOpt_BufferAttr : MemOpt_Attr<"Buffer", "buffer"> {
+  let summary = "Byte range of a value in the function's arena";
+  let description = [{
+    `#memopt.buffer<offset, size[, alignment]>` places a value at byte
+    `offset` of its function's arena, occupying `size` bytes. `offset` is a
+    multiple of `alignment` (a power of two, 1 when omitted).
+
+    Example: `#memopt.buffer<1024, 4096, 64>`.
+  }];
+  let parameters = (ins "int64_t":$offset, "int64_t":$size,
+                        DefaultValuedParameter<"int64_t", "1">:$alignment);
+  let assemblyFormat = "`<` $offset `,` $size (`,` $alignment^)? `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// One past the last byte of the buffer.
+    int64_t getEnd() const { return getOffset() + getSize(); }
+  }];
+}
+
+def MemOpt_SummaryAttr : MemOpt_Attr<"Summary", "summary"> {
+  let summary = "Memory summary of a function";
+  let description = [{
+    Attached to a function by memopt's passes. All sizes are in bytes.
+
+    * `peak_bytes`: activation peak of the function body in its current order.
+    * `resident_bytes`: arguments, constants and globals, not in the peak.
+    * `lower_bound_bytes`: a lower bound on the peak of every order.
+    * `algorithm`: what produced the current order (`input` when no pass
+      reordered it).
+    * `status`: `optimal` when the peak is proven minimal for the model in
+      use, else `feasible`.
+    * `input_peak_bytes` (optional): the peak of the order before scheduling.
+    * `schedule_time_us` (optional): time the scheduler took.
+    * `segments`, `optimal_segments` (optional): how many independent
+      segments the scheduler split the body into, and how many of them it
+      proved optimal.
+    * `arena_bytes` (optional): size of the arena after offset assignment.
+    * `arena_algorithm` (optional): the packing algorithm that placed it.
+    * `arena_status` (optional): whether the arena size is proven minimal.
+    * `arena_time_us` (optional): time the packer took.
+    * `in_place` (optional): whether in-place reuse was assumed.
+  }];
+  let parameters = (ins
+    "int64_t":$peak_bytes,
+    "int64_t":$resident_bytes,
+    "int64_t":$lower_bound_bytes,
+    StringRefParameter<"what produced the order">:$algorithm,
+    EnumParameter<MemOpt_SolveStatus>:$status,
+    OptionalParameter<"std::optional<int64_t>">:$input_peak_bytes,
+    OptionalParameter<"std::optional<int64_t>">:$schedule_time_us,
+    OptionalParameter<"std::optional<int64_t>">:$segments,
+    OptionalParameter<"std::optional<int64_t>">:$optimal_segments,
+    OptionalParameter<"std::optional<int64_t>">:$arena_bytes,
+    OptionalParameter<"mlir::StringAttr">:$arena_algorithm,
+    OptionalParameter<"std::optional<::memopt::SolveStatus>">:$arena_status,
+    OptionalParameter<"std::optional<int64_t>">:$arena_time_us,
+    OptionalParameter<"std::optional<bool>">:$in_place
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // MEMOPT_DIALECT_MEMOPTATTRS_TD

@@ -1,0 +1,29 @@
+//===- MemOptDialect.h - The memopt dialect ---------------------*- C++ -*-===//
+
+#ifndef MEMOPT_DIALECT_MEMOPTDIALECT_H
+#define MEMOPT_DIALECT_MEMOPTDIALECT_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Dialect.h"
+
+#include "memopt/Dialect/MemOptDialect.h.inc"
+#include "memopt/Dialect/MemOptEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "memopt/Dialect/MemOptAttrs.h.inc"
+
+namespace memopt {
+
+/// Names of the discardable attributes memopt attaches to operations.
+namespace attr_names {
+inline constexpr llvm::StringLiteral kLifetimes = "memopt.lifetimes";
+inline constexpr llvm::StringLiteral kSizes = "memopt.sizes";
+inline constexpr llvm::StringLiteral kResident = "memopt.resident";
+inline constexpr llvm::StringLiteral kBuffers = "memopt.buffers";
+inline constexpr llvm::StringLiteral kSummary = "memopt.summary";
+} // namespace attr_names
+
+} // namespace memopt
+
+#endif // MEMOPT_DIALECT_MEMOPTDIALECT_H

@@ -1,0 +1,36 @@
+//===- MemOptDialect.td - The memopt dialect ---------------*- tablegen -*-===//
+
+#ifndef MEMOPT_DIALECT_MEMOPTDIALECT_TD
+#define MEMOPT_DIALECT_MEMOPTDIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def MemOpt_Dialect : Dialect {
+  let name = "memopt";
+  let cppNamespace = "::memopt";
+  let summary = "Memory planning attributes: lifetimes, buffers and summaries";
+  let description = [{
+    The memopt dialect describes how a program uses memory. It has no
+    operations: its attributes annotate the IR that memopt's passes analyse
+    and transform.
+
+    Discardable attributes placed on operations:
+
+    * `memopt.lifetimes`: an array with one `#memopt.lifetime` per result, the
+      inclusive steps during which the result is live. Steps number the
+      non-terminator operations of the enclosing block in their current order
+      from 0.
+    * `memopt.sizes`: an `array<i64>` with the size in bytes of each result.
+    * `memopt.resident`: a unit attribute on operations whose results are
+      resident (constants and globals); they are never in the activation peak.
+    * `memopt.buffers`: an array with one `#memopt.buffer` per result, the
+      byte range each result occupies in the function's arena.
+    * `memopt.summary`: a `#memopt.summary` on a function, with the
+      activation peak, resident bytes, lower bound and, when a pass chose
+      them, the algorithm, its status and the arena size.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+}
+
+#endif // MEMOPT_DIALECT_MEMOPTDIALECT_TD

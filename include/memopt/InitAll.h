@@ -1,0 +1,23 @@
+//===- InitAll.h - Register memopt and the dialects it needs ----*- C++ -*-===//
+
+#ifndef MEMOPT_INITALL_H
+#define MEMOPT_INITALL_H
+
+#include "mlir/IR/DialectRegistry.h"
+
+namespace memopt {
+
+/// Registers memopt's dialect with `registry`.
+void registerMemOptDialect(mlir::DialectRegistry &registry);
+
+/// Registers memopt's dialect and the upstream dialects memopt-opt users
+/// bring: func, arith, math, tensor, linalg, tosa, memref, bufferization,
+/// scf, ml_program, and what lowering them to LLVM needs.
+void registerMemOptOptDialects(mlir::DialectRegistry &registry);
+
+/// Registers the upstream passes memopt-opt offers next to memopt's.
+void registerUpstreamPasses();
+
+} // namespace memopt
+
+#endif // MEMOPT_INITALL_H

@@ -1,0 +1,109 @@
+//===- Scheduler.h - Operation order that minimises peak memory --*- C++ -*-===//
+//
+// Part of memopt. Chooses a topological order of a MemoryGraph whose peak
+// activation memory, as defined by computeProfile, is as low as possible:
+// production heuristics (XLA, PyTorch Inductor), an exact dynamic program over
+// scheduled sets (SERENITY) and an ordering integer program (OLLA). See
+// docs/Scheduling.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MEMOPT_SCHEDULE_SCHEDULER_H
+#define MEMOPT_SCHEDULE_SCHEDULER_H
+
+#include "memopt/Model/MemoryGraph.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace memopt {
+
+enum class ScheduleAlgorithm {
+  /// Keep the input order ("input").
+  InputOrder,
+  /// XLA's list scheduler: greedily runs the ready node that frees the most
+  /// bytes net of the bytes it defines ("list").
+  ListFreedMinusDefined,
+  /// XLA's DFS scheduler: post-order from the sinks, operands with more extra
+  /// users and heavier subtrees first ("dfs").
+  PostOrderBySubtree,
+  /// PyTorch Inductor's least-peak-memory-first greedy ("lpmf").
+  LeastPeakFirst,
+  /// The best of the heuristics, chosen per segment ("heuristics").
+  BestHeuristic,
+  /// Exact search over scheduled sets per segment, with soft budgets when it
+  /// runs out of time or memory ("dp").
+  DynamicProgramming,
+  /// OLLA's ordering integer program per segment, solved by GLPK ("ilp").
+  IntegerProgram,
+  /// Heuristics, then the exact search and the integer program where it
+  /// gives up, with an effort scaled to the graph's size ("auto").
+  Auto,
+};
+
+/// Parses one of: input, list, dfs, lpmf, heuristics, dp, ilp, auto.
+std::optional<ScheduleAlgorithm> parseScheduleAlgorithm(llvm::StringRef name);
+llvm::StringRef stringifyScheduleAlgorithm(ScheduleAlgorithm algorithm);
+
+struct ScheduleOptions {
+  ScheduleAlgorithm algorithm = ScheduleAlgorithm::Auto;
+  /// Wall-clock limit of the whole call, heuristics included. `auto` may stop
+  /// earlier: it spends at most 0.2 s plus 0.5 ms per node.
+  double timeLimitSeconds = 10;
+  /// Limit on the state tables of the exact search.
+  int64_t memoryLimitBytes = int64_t(1) << 30;
+  ModelOptions model;
+};
+
+enum class ScheduleStatus {
+  /// The peak is proven minimal.
+  Optimal,
+  /// A valid order, not proven minimal.
+  Feasible,
+};
+
+struct ScheduleResult {
+  /// The chosen schedule: a topological order of all nodes.
+  std::vector<unsigned> order;
+  int64_t peakBytes = 0;
+  /// Peak of the input order.
+  int64_t inputPeakBytes = 0;
+  /// Best proven lower bound on the peak of every schedule.
+  int64_t lowerBoundBytes = 0;
+  ScheduleStatus status = ScheduleStatus::Feasible;
+  /// Algorithm that produced the kept order, by its stringified name
+  /// ("input" when nothing beat the input order).
+  std::string algorithm;
+  double seconds = 0;
+  /// Contiguous parts that every schedule runs one after the other
+  /// (docs/Scheduling.md), and how many of them are settled: their part of
+  /// the order is proven minimal, or its peak is at most the proven lower
+  /// bound of the whole graph. The status is Optimal exactly when all are.
+  unsigned segments = 0;
+  unsigned optimalSegments = 0;
+  /// Whether a time or memory limit stopped a search before it finished.
+  bool timedOut = false;
+  /// Peak of each algorithm tried, in the order they ran.
+  std::vector<std::pair<std::string, int64_t>> candidates;
+};
+
+/// Orders `graph` for the lowest peak with `options.algorithm`. The result is
+/// never worse than the input order.
+ScheduleResult scheduleForMemory(const MemoryGraph &graph,
+                                 const ScheduleOptions &options);
+
+/// Independent check of `result`: its order is a valid schedule and its peak
+/// recomputed by computeProfile equals the claimed one, and the lower bound
+/// is not above it. Returns a description of the first problem found.
+std::optional<std::string> checkSchedule(const MemoryGraph &graph,
+                                         const ScheduleResult &result,
+                                         const ModelOptions &options);
+
+} // namespace memopt
+
+#endif // MEMOPT_SCHEDULE_SCHEDULER_H

@@ -1,0 +1,155 @@
+//===- MemOptDialect.cpp - The memopt dialect -----------------------------===//
+
+#include "memopt/Dialect/MemOptDialect.h"
+#include "memopt/Dialect/ByteSize.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace memopt;
+
+#include "memopt/Dialect/MemOptDialect.cpp.inc"
+#include "memopt/Dialect/MemOptEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "memopt/Dialect/MemOptAttrs.cpp.inc"
+
+void MemOptDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "memopt/Dialect/MemOptAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult
+LifetimeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     int64_t start, int64_t end) {
+  if (start < 0)
+    return emitError() << "lifetime start must be non-negative, got " << start;
+  if (start > end)
+    return emitError() << "lifetime start " << start << " is after its end "
+                       << end;
+  return success();
+}
+
+LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t offset, int64_t size,
+                                 int64_t alignment) {
+  if (offset < 0)
+    return emitError() << "buffer offset must be non-negative, got " << offset;
+  if (size < 0)
+    return emitError() << "buffer size must be non-negative, got " << size;
+  if (alignment <= 0 || !llvm::isPowerOf2_64(alignment))
+    return emitError() << "buffer alignment must be a positive power of two, "
+                          "got "
+                       << alignment;
+  if (offset % alignment != 0)
+    return emitError() << "buffer offset " << offset
+                       << " is not a multiple of its alignment " << alignment;
+  return success();
+}
+
+LogicalResult
+SummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                    int64_t peakBytes, int64_t residentBytes,
+                    int64_t lowerBoundBytes, StringRef algorithm,
+                    SolveStatus status, std::optional<int64_t> inputPeakBytes,
+                    std::optional<int64_t> scheduleTimeUs,
+                    std::optional<int64_t> segments,
+                    std::optional<int64_t> optimalSegments,
+                    std::optional<int64_t> arenaBytes,
+                    StringAttr arenaAlgorithm,
+                    std::optional<SolveStatus> arenaStatus,
+                    std::optional<int64_t> arenaTimeUs,
+                    std::optional<bool> inPlace) {
+  if (peakBytes < 0 || residentBytes < 0 || lowerBoundBytes < 0 ||
+      inputPeakBytes.value_or(0) < 0 || arenaBytes.value_or(0) < 0)
+    return emitError() << "summary sizes must be non-negative";
+  if (lowerBoundBytes > peakBytes)
+    return emitError() << "summary lower bound " << lowerBoundBytes
+                       << " exceeds the peak " << peakBytes;
+  if (optimalSegments.value_or(0) > segments.value_or(0))
+    return emitError() << "summary has more optimal segments than segments";
+  if (arenaBytes && *arenaBytes < peakBytes)
+    return emitError() << "summary arena of " << *arenaBytes
+                       << " bytes cannot hold the peak of " << peakBytes
+                       << " bytes";
+  return success();
+}
+
+/// Checks that `attr` is an array of `count` attributes of type `T`.
+template <typename T>
+static LogicalResult verifyPerResultArray(Operation *op, NamedAttribute attr,
+                                          StringRef what) {
+  auto array = dyn_cast<ArrayAttr>(attr.getValue());
+  if (!array || !llvm::all_of(array, [](Attribute a) { return isa<T>(a); }))
+    return op->emitOpError() << "'" << attr.getName()
+                             << "' must be an array of " << what;
+  if (array.size() != op->getNumResults())
+    return op->emitOpError()
+           << "'" << attr.getName() << "' has " << array.size()
+           << " entries but the op has " << op->getNumResults() << " results";
+  return success();
+}
+
+LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
+                                                      NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == attr_names::kLifetimes)
+    return verifyPerResultArray<LifetimeAttr>(op, attr,
+                                              "#memopt.lifetime attributes");
+  if (name == attr_names::kBuffers) {
+    if (failed(verifyPerResultArray<BufferAttr>(op, attr,
+                                                "#memopt.buffer attributes")))
+      return failure();
+    for (auto [result, buffer] : llvm::zip(
+             op->getResults(), cast<ArrayAttr>(attr.getValue())
+                                   .getAsRange<BufferAttr>())) {
+      ByteSize size = getByteSize(result.getType());
+      if (size.isKnown() && buffer.getSize() < size.bytes)
+        return op->emitOpError()
+               << "buffer of " << buffer.getSize() << " bytes cannot hold "
+               << result.getType() << " (" << size.bytes << " bytes)";
+    }
+    return success();
+  }
+  if (name == attr_names::kSizes) {
+    auto sizes = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!sizes)
+      return op->emitOpError() << "'" << name << "' must be an array<i64>";
+    if ((size_t)sizes.size() != op->getNumResults())
+      return op->emitOpError()
+             << "'" << name << "' has " << sizes.size()
+             << " entries but the op has " << op->getNumResults() << " results";
+    for (auto [result, bytes] : llvm::zip(op->getResults(), sizes.asArrayRef())) {
+      ByteSize size = getByteSize(result.getType());
+      if (bytes < 0 || (size.isKnown() && size.bytes != bytes))
+        return op->emitOpError()
+               << "'" << name << "' gives " << bytes << " bytes for "
+               << result.getType() << ", which takes "
+               << (size.isKnown() ? size.bytes : 0) << " bytes";
+    }
+    return success();
+  }
+  if (name == attr_names::kResident) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name << "' must be a unit attribute";
+    return success();
+  }
+  if (name == attr_names::kSummary) {
+    if (!isa<SummaryAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name
+                               << "' must be a #memopt.summary attribute";
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "'" << name
+                               << "' describes a function and cannot be "
+                                  "placed on this op";
+    return success();
+  }
+  return op->emitOpError() << "has unknown memopt attribute '" << name << "'";
+}

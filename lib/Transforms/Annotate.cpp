@@ -1,0 +1,40 @@
+//===- Annotate.cpp - Attach lifetimes, sizes and summaries ---------------===//
+
+#include "PassUtils.h"
+#include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Transforms/Passes.h"
+
+namespace memopt {
+#define GEN_PASS_DEF_MEMOPTANNOTATE
+#include "memopt/Transforms/Passes.h.inc"
+} // namespace memopt
+
+using namespace mlir;
+using namespace memopt;
+
+namespace {
+struct MemOptAnnotatePass
+    : public memopt::impl::MemOptAnnotateBase<MemOptAnnotatePass> {
+  using Base::Base;
+
+  void runOnOperation() final {
+    ExtractionOptions extraction = makeExtractionOptions(pureDialects);
+    ModelOptions modelOptions = makeModelOptions(inPlace);
+    for (FunctionOpInterface function : getDefinedFunctions(getOperation())) {
+      FailureOr<BlockMemoryModel> model =
+          buildFunctionMemoryModel(function, extraction);
+      if (failed(model))
+        continue;
+      annotateLifetimes(*model);
+      // What a scheduler recorded stays true only while its order does.
+      SummaryAttr previous = getSummary(function);
+      SummaryExtras extras;
+      SummaryAttr summary = buildSummary(*model, modelOptions, extras);
+      if (previous && previous.getPeakBytes() == summary.getPeakBytes())
+        summary =
+            buildSummary(*model, modelOptions, SummaryExtras::from(previous));
+      function->setAttr(attr_names::kSummary, summary);
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,286 @@
+//===- Report.cpp - Print the memory report of every function -------------===//
+
+#include "PassUtils.h"
+#include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Transforms/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace memopt {
+#define GEN_PASS_DEF_MEMOPTREPORT
+#include "memopt/Transforms/Passes.h.inc"
+} // namespace memopt
+
+using namespace mlir;
+using namespace memopt;
+
+namespace {
+
+/// A value live at the peak, for the report.
+struct LiveValue {
+  std::string name;
+  std::string op;
+  int64_t bytes;
+  Lifetime lifetime;
+};
+
+/// Everything the report says about one function.
+struct FunctionReport {
+  std::string function;
+  unsigned ops = 0;
+  int64_t peakBytes = 0;
+  unsigned peakStep = 0;
+  std::string peakOp;
+  int64_t residentBytes = 0;
+  int64_t lowerBoundBytes = 0;
+  bool inPlace = false;
+  SmallVector<std::string> assumedPureDialects;
+  SmallVector<LiveValue> largestAtPeak;
+  /// What earlier passes recorded; null when none ran.
+  SummaryAttr summary;
+  /// Why the function could not be modelled; empty when it could.
+  std::string skipped;
+};
+
+std::string printOperand(Value value, AsmState &state) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  value.printAsOperand(os, state);
+  return text;
+}
+
+FunctionReport buildReport(FunctionOpInterface function,
+                           const BlockMemoryModel &model,
+                           const ModelOptions &modelOptions,
+                           unsigned topValues) {
+  FunctionReport report;
+  report.function = function.getName().str();
+  report.ops = model.graph.numNodes();
+  report.inPlace = modelOptions.inPlace;
+  report.assumedPureDialects = model.assumedPureDialects;
+  std::vector<unsigned> order = inputOrder(model.graph);
+  MemoryProfile profile = computeProfile(model.graph, order, modelOptions);
+  report.peakBytes = profile.peakBytes;
+  report.peakStep = profile.peakStep;
+  report.residentBytes = model.graph.residentBytes();
+  report.lowerBoundBytes = scheduleLowerBound(model.graph, modelOptions);
+  report.summary = getSummary(function);
+  if (model.nodeOps.empty())
+    return report;
+  report.peakOp = model.nodeOps[profile.peakStep]->getName().getStringRef();
+
+  std::vector<Lifetime> lifetimes = computeLifetimes(model.graph, order);
+  SmallVector<unsigned> live;
+  for (unsigned id = 0; id < model.graph.numValues(); ++id)
+    if (model.graph.isActivation(id) &&
+        lifetimes[id].start <= profile.peakStep &&
+        profile.peakStep <= lifetimes[id].end)
+      live.push_back(id);
+  llvm::stable_sort(live, [&](unsigned a, unsigned b) {
+    return model.graph.value(a).size > model.graph.value(b).size;
+  });
+  if (live.size() > topValues)
+    live.resize(topValues);
+  AsmState state(function);
+  for (unsigned id : live) {
+    Value value = model.irValues[id];
+    Operation *definingOp = value.getDefiningOp();
+    report.largestAtPeak.push_back(
+        {printOperand(value, state),
+         definingOp ? definingOp->getName().getStringRef().str() : "argument",
+         model.graph.value(id).size, lifetimes[id]});
+  }
+  return report;
+}
+
+/// 1234567 -> "1,234,567".
+std::string withSeparators(int64_t bytes) {
+  std::string digits = std::to_string(bytes >= 0 ? bytes : -bytes);
+  std::string result;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      result += ',';
+    result += digits[i];
+  }
+  return bytes < 0 ? "-" + result : result;
+}
+
+std::string humanBytes(int64_t bytes) {
+  std::string text = withSeparators(bytes) + " B";
+  if (bytes >= (1 << 20))
+    text += llvm::formatv(" ({0:F2} MiB)", bytes / double(1 << 20)).str();
+  else if (bytes >= (1 << 10))
+    text += llvm::formatv(" ({0:F1} KiB)", bytes / double(1 << 10)).str();
+  return text;
+}
+
+void printText(llvm::raw_ostream &os, const FunctionReport &report) {
+  os << "memopt report for @" << report.function << "\n";
+  if (!report.skipped.empty()) {
+    os << "  skipped: " << report.skipped << "\n\n";
+    return;
+  }
+  auto row = [&](StringRef label) -> llvm::raw_ostream & {
+    return os << "  " << llvm::left_justify(label, 20);
+  };
+  row("ops") << report.ops << "\n";
+  row("activation peak") << humanBytes(report.peakBytes);
+  if (report.ops)
+    os << " at step " << report.peakStep << " (" << report.peakOp << ")";
+  os << "\n";
+  row("lower bound") << humanBytes(report.lowerBoundBytes)
+                     << " (largest working set of one op)\n";
+  row("resident") << humanBytes(report.residentBytes)
+                  << " (arguments, constants, globals)\n";
+  if (SummaryAttr summary = report.summary) {
+    if (std::optional<int64_t> inputPeak = summary.getInputPeakBytes()) {
+      row("input-order peak") << humanBytes(*inputPeak);
+      if (*inputPeak > 0)
+        os << llvm::formatv(" (schedule saves {0:F1}%)",
+                            100.0 * (*inputPeak - report.peakBytes) /
+                                *inputPeak);
+      os << "\n";
+    }
+    row("schedule") << summary.getAlgorithm() << ", "
+                    << stringifySolveStatus(summary.getStatus());
+    if (std::optional<int64_t> segments = summary.getSegments())
+      os << ", " << summary.getOptimalSegments().value_or(0) << " of "
+         << *segments << " segments proven optimal";
+    if (std::optional<int64_t> time = summary.getScheduleTimeUs())
+      os << llvm::formatv(", {0:F3} s", *time / 1e6);
+    os << "\n";
+    if (std::optional<int64_t> arena = summary.getArenaBytes()) {
+      row("arena") << humanBytes(*arena);
+      if (summary.getArenaAlgorithm())
+        os << ", " << summary.getArenaAlgorithm().getValue();
+      if (std::optional<SolveStatus> status = summary.getArenaStatus())
+        os << ", " << stringifySolveStatus(*status);
+      if (std::optional<int64_t> time = summary.getArenaTimeUs())
+        os << llvm::formatv(", {0:F3} s", *time / 1e6);
+      os << "\n";
+    }
+  }
+  row("model") << (report.inPlace ? "in-place reuse of dying operands"
+                                  : "no in-place reuse");
+  if (!report.assumedPureDialects.empty()) {
+    os << "; assumed side-effect free:";
+    for (const std::string &dialect : report.assumedPureDialects)
+      os << " " << dialect;
+  }
+  os << "\n";
+  if (!report.largestAtPeak.empty()) {
+    os << "  largest live values at the peak:\n";
+    for (const LiveValue &value : report.largestAtPeak)
+      os << "    " << llvm::right_justify(withSeparators(value.bytes), 16)
+         << " B  " << llvm::left_justify(value.name, 8) << " "
+         << llvm::left_justify(value.op, 28) << " steps "
+         << value.lifetime.start << ".." << value.lifetime.end << "\n";
+  }
+  os << "\n";
+}
+
+llvm::json::Object toJson(const FunctionReport &report) {
+  llvm::json::Object object{{"function", report.function}};
+  if (!report.skipped.empty()) {
+    object["skipped"] = report.skipped;
+    return object;
+  }
+  object["ops"] = report.ops;
+  object["peak_bytes"] = report.peakBytes;
+  object["peak_step"] = report.peakStep;
+  object["peak_op"] = report.peakOp;
+  object["resident_bytes"] = report.residentBytes;
+  object["lower_bound_bytes"] = report.lowerBoundBytes;
+  object["in_place"] = report.inPlace;
+  llvm::json::Array pure;
+  for (const std::string &dialect : report.assumedPureDialects)
+    pure.push_back(dialect);
+  object["assumed_pure_dialects"] = std::move(pure);
+  llvm::json::Array live;
+  for (const LiveValue &value : report.largestAtPeak)
+    live.push_back(llvm::json::Object{{"value", value.name},
+                                      {"op", value.op},
+                                      {"bytes", value.bytes},
+                                      {"start", value.lifetime.start},
+                                      {"end", value.lifetime.end}});
+  object["largest_live_at_peak"] = std::move(live);
+  if (SummaryAttr summary = report.summary) {
+    object["algorithm"] = summary.getAlgorithm().str();
+    object["status"] = stringifySolveStatus(summary.getStatus()).str();
+    if (auto inputPeak = summary.getInputPeakBytes())
+      object["input_peak_bytes"] = *inputPeak;
+    if (auto time = summary.getScheduleTimeUs())
+      object["schedule_seconds"] = *time / 1e6;
+    if (auto segments = summary.getSegments())
+      object["segments"] = *segments;
+    if (auto segments = summary.getOptimalSegments())
+      object["optimal_segments"] = *segments;
+    if (auto arena = summary.getArenaBytes())
+      object["arena_bytes"] = *arena;
+    if (summary.getArenaAlgorithm())
+      object["arena_algorithm"] = summary.getArenaAlgorithm().str();
+    if (auto status = summary.getArenaStatus())
+      object["arena_status"] = stringifySolveStatus(*status).str();
+    if (auto time = summary.getArenaTimeUs())
+      object["arena_seconds"] = *time / 1e6;
+  }
+  return object;
+}
+
+struct MemOptReportPass
+    : public memopt::impl::MemOptReportBase<MemOptReportPass> {
+  using Base::Base;
+
+  void runOnOperation() final {
+    if (format != "text" && format != "json") {
+      getOperation().emitError()
+          << "memopt-report: unknown format '" << format
+          << "'; expected 'text' or 'json'";
+      return signalPassFailure();
+    }
+    ExtractionOptions extraction = makeExtractionOptions(pureDialects);
+    ModelOptions modelOptions = makeModelOptions(inPlace);
+    std::vector<FunctionReport> reports;
+    for (FunctionOpInterface function : getDefinedFunctions(getOperation())) {
+      FailureOr<BlockMemoryModel> model =
+          buildFunctionMemoryModel(function, extraction);
+      if (failed(model)) {
+        FunctionReport skipped;
+        skipped.function = function.getName().str();
+        skipped.skipped = "cannot be modelled (see the warning)";
+        reports.push_back(std::move(skipped));
+        continue;
+      }
+      reports.push_back(buildReport(function, *model, modelOptions, topValues));
+    }
+
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> file =
+        mlir::openOutputFile(output, &error);
+    if (!file) {
+      getOperation().emitError() << "memopt-report: " << error;
+      return signalPassFailure();
+    }
+    llvm::raw_ostream &os = file->os();
+    if (format == "json") {
+      llvm::json::Array array;
+      for (const FunctionReport &report : reports)
+        array.push_back(toJson(report));
+      os << llvm::formatv("{0:2}", llvm::json::Value(std::move(array)))
+         << "\n";
+    } else {
+      for (const FunctionReport &report : reports)
+        printText(os, report);
+    }
+    os.flush();
+    file->keep();
+    markAllAnalysesPreserved();
+  }
+};
+
+} // namespace

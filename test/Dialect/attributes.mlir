@@ -1,0 +1,23 @@
+// RUN: memopt-opt %s | FileCheck %s
+// RUN: memopt-opt %s | memopt-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @round_trip
+// CHECK-SAME: memopt.summary = #memopt.summary<peak_bytes = 192, resident_bytes = 64, lower_bound_bytes = 128, algorithm = "dp", status = optimal, input_peak_bytes = 256, segments = 2, optimal_segments = 2, arena_bytes = 192, arena_algorithm = "best", arena_status = feasible, in_place = true>
+func.func @round_trip(%arg0: tensor<16xf32>) -> tensor<16xf32> attributes {
+    memopt.summary = #memopt.summary<peak_bytes = 192, resident_bytes = 64,
+      lower_bound_bytes = 128, algorithm = "dp", status = optimal,
+      input_peak_bytes = 256, segments = 2, optimal_segments = 2,
+      arena_bytes = 192, arena_algorithm = "best", arena_status = feasible,
+      in_place = true>} {
+  // CHECK: arith.constant {memopt.resident}
+  %c = arith.constant {memopt.resident} dense<1.0> : tensor<16xf32>
+  // CHECK: memopt.buffers = [#memopt.buffer<0, 64>]
+  // CHECK-SAME: memopt.lifetimes = [#memopt.lifetime<1, 2>]
+  // CHECK-SAME: memopt.sizes = array<i64: 64>
+  %0 = arith.addf %arg0, %c {memopt.lifetimes = [#memopt.lifetime<1, 2>],
+                              memopt.sizes = array<i64: 64>,
+                              memopt.buffers = [#memopt.buffer<0, 64, 1>]} : tensor<16xf32>
+  // CHECK: memopt.buffers = [#memopt.buffer<64, 64, 64>]
+  %1 = arith.mulf %0, %0 {memopt.buffers = [#memopt.buffer<64, 64, 64>]} : tensor<16xf32>
+  return %1 : tensor<16xf32>
+}

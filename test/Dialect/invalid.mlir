@@ -1,0 +1,111 @@
+// RUN: memopt-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{lifetime start 5 is after its end 3}}
+func.func @start_after_end() attributes {x = #memopt.lifetime<5, 3>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{lifetime start must be non-negative, got -1}}
+func.func @negative_start() attributes {x = #memopt.lifetime<-1, 3>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{buffer offset 6 is not a multiple of its alignment 4}}
+func.func @misaligned() attributes {x = #memopt.buffer<6, 16, 4>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{buffer size must be non-negative, got -4}}
+func.func @negative_size() attributes {x = #memopt.buffer<0, -4>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{buffer alignment must be a positive power of two, got 3}}
+func.func @bad_alignment() attributes {x = #memopt.buffer<0, 4, 3>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary lower bound 300 exceeds the peak 200}}
+func.func @bound_above_peak() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 300, algorithm = "input", status = feasible>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary arena of 100 bytes cannot hold the peak of 200 bytes}}
+func.func @arena_below_peak() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "input", status = feasible, arena_bytes = 100>} {
+  return
+}
+
+// -----
+
+func.func @summary_on_op(%a: f32) -> f32 {
+  // expected-error @+1 {{'memopt.summary' describes a function and cannot be placed on this op}}
+  %0 = arith.addf %a, %a {memopt.summary = #memopt.summary<peak_bytes = 0, resident_bytes = 0, lower_bound_bytes = 0, algorithm = "input", status = optimal>} : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @lifetimes_count(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'memopt.lifetimes' has 2 entries but the op has 1 results}}
+  %0 = arith.addf %a, %a {memopt.lifetimes = [#memopt.lifetime<0, 0>, #memopt.lifetime<0, 0>]} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @lifetimes_on_op_without_results() {
+  // expected-error @+1 {{'memopt.lifetimes' has 1 entries but the op has 0 results}}
+  func.return {memopt.lifetimes = [#memopt.lifetime<0, 0>]}
+}
+
+// -----
+
+func.func @lifetimes_wrong_kind(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'memopt.lifetimes' must be an array of #memopt.lifetime attributes}}
+  %0 = arith.addf %a, %a {memopt.lifetimes = [#memopt.buffer<0, 16>]} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @size_mismatch(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'memopt.sizes' gives 12 bytes for 'tensor<4xf32>', which takes 16 bytes}}
+  %0 = arith.addf %a, %a {memopt.sizes = array<i64: 12>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @buffer_too_small(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{buffer of 8 bytes cannot hold 'tensor<4xf32>' (16 bytes)}}
+  %0 = arith.addf %a, %a {memopt.buffers = [#memopt.buffer<0, 8>]} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @resident_not_unit(%a: f32) -> f32 {
+  // expected-error @+1 {{'memopt.resident' must be a unit attribute}}
+  %0 = arith.addf %a, %a {memopt.resident = 1 : i32} : f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @unknown_attribute(%a: f32) -> f32 {
+  // expected-error @+1 {{has unknown memopt attribute 'memopt.bogus'}}
+  %0 = arith.addf %a, %a {memopt.bogus} : f32
+  return %0 : f32
+}

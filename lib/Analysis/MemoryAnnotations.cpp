@@ -52,6 +52,7 @@ SummaryExtras SummaryExtras::from(SummaryAttr summary) {
   if (!summary)
     return extras;
   extras.algorithm = summary.getAlgorithm().str();
+  extras.lowerBoundBytes = summary.getLowerBoundBytes();
   extras.status = summary.getStatus();
   extras.inputPeakBytes = summary.getInputPeakBytes();
   extras.scheduleTimeUs = summary.getScheduleTimeUs();
@@ -71,16 +72,17 @@ SummaryAttr memopt::buildSummary(const BlockMemoryModel &model,
   MLIRContext *context = model.block->getParentOp()->getContext();
   MemoryProfile profile =
       computeProfile(model.graph, inputOrder(model.graph), modelOptions);
-  int64_t lowerBound = scheduleLowerBound(model.graph, modelOptions);
+  int64_t lowerBound =
+      std::max(scheduleLowerBound(model.graph, modelOptions),
+               extras.lowerBoundBytes.value_or(0));
   SolveStatus status = extras.status.value_or(
       profile.peakBytes == lowerBound ? SolveStatus::optimal
                                       : SolveStatus::feasible);
   StringAttr arenaAlgorithm =
       extras.arenaAlgorithm ? StringAttr::get(context, *extras.arenaAlgorithm)
                             : StringAttr();
-  std::optional<bool> inPlace;
-  if (modelOptions.inPlace)
-    inPlace = true;
+  BoolAttr inPlace =
+      modelOptions.inPlace ? BoolAttr::get(context, true) : BoolAttr();
   return SummaryAttr::get(
       context, profile.peakBytes, model.graph.residentBytes(), lowerBound,
       extras.algorithm, status, extras.inputPeakBytes, extras.scheduleTimeUs,

@@ -27,6 +27,8 @@ void clearLifetimes(mlir::Block &block);
 /// Fields of `#memopt.summary` that passes other than memopt-annotate fill in.
 struct SummaryExtras {
   std::string algorithm = "input";
+  /// A lower bound proven by a solver, when better than the model's own.
+  std::optional<int64_t> lowerBoundBytes;
   std::optional<SolveStatus> status;
   std::optional<int64_t> inputPeakBytes;
   std::optional<int64_t> scheduleTimeUs;
@@ -43,7 +45,7 @@ struct SummaryExtras {
 
 /// Builds the summary of the model in its current order. The status is
 /// `extras.status` when given, else optimal exactly when the peak meets the
-/// lower bound.
+/// lower bound (the larger of the model's and `extras.lowerBoundBytes`).
 SummaryAttr buildSummary(const BlockMemoryModel &model,
                          const ModelOptions &modelOptions,
                          const SummaryExtras &extras);

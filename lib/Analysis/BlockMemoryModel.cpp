@@ -166,7 +166,9 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
                                                  bool resident,
                                                  Operation *reportOn) {
   ByteSize size = getByteSize(value.getType());
-  if (size.isUnsupported()) {
+  if (size.isUnsupported() && options.allowUnsizedValues) {
+    model.unsizedValues.insert(value);
+  } else if (size.isUnsupported()) {
     InFlightDiagnostic diag = reportOn->emitWarning();
     if (auto result = dyn_cast<OpResult>(value))
       diag << "memopt cannot model result #" << result.getResultNumber();

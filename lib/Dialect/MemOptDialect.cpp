@@ -66,7 +66,7 @@ SummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                     StringAttr arenaAlgorithm,
                     std::optional<SolveStatus> arenaStatus,
                     std::optional<int64_t> arenaTimeUs,
-                    std::optional<bool> inPlace) {
+                    BoolAttr inPlace) {
   if (peakBytes < 0 || residentBytes < 0 || lowerBoundBytes < 0 ||
       inputPeakBytes.value_or(0) < 0 || arenaBytes.value_or(0) < 0)
     return emitError() << "summary sizes must be non-negative";
@@ -75,10 +75,6 @@ SummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << " exceeds the peak " << peakBytes;
   if (optimalSegments.value_or(0) > segments.value_or(0))
     return emitError() << "summary has more optimal segments than segments";
-  if (arenaBytes && *arenaBytes < peakBytes)
-    return emitError() << "summary arena of " << *arenaBytes
-                       << " bytes cannot hold the peak of " << peakBytes
-                       << " bytes";
   return success();
 }
 
@@ -88,11 +84,11 @@ static LogicalResult verifyPerResultArray(Operation *op, NamedAttribute attr,
                                           StringRef what) {
   auto array = dyn_cast<ArrayAttr>(attr.getValue());
   if (!array || !llvm::all_of(array, [](Attribute a) { return isa<T>(a); }))
-    return op->emitOpError() << "'" << attr.getName()
+    return op->emitOpError() << "'" << attr.getName().getValue()
                              << "' must be an array of " << what;
   if (array.size() != op->getNumResults())
     return op->emitOpError()
-           << "'" << attr.getName() << "' has " << array.size()
+           << "'" << attr.getName().getValue() << "' has " << array.size()
            << " entries but the op has " << op->getNumResults() << " results";
   return success();
 }
@@ -145,6 +141,17 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
     if (!isa<SummaryAttr>(attr.getValue()))
       return op->emitOpError() << "'" << name
                                << "' must be a #memopt.summary attribute";
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "'" << name
+                               << "' describes a function and cannot be "
+                                  "placed on this op";
+    return success();
+  }
+  if (name == attr_names::kArenaSize) {
+    auto size = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!size || size.getValue().isNegative())
+      return op->emitOpError() << "'" << name
+                               << "' must be a non-negative integer";
     if (!isa<FunctionOpInterface>(op))
       return op->emitOpError() << "'" << name
                                << "' describes a function and cannot be "

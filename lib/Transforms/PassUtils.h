@@ -4,6 +4,8 @@
 #define MEMOPT_LIB_TRANSFORMS_PASSUTILS_H
 
 #include "memopt/Analysis/BlockMemoryModel.h"
+#include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Packing/Packing.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -35,6 +37,16 @@ getDefinedFunctions(mlir::ModuleOp module) {
   });
   return functions;
 }
+
+/// Checks the options shared by the packing passes; on error, reports on
+/// `anchor` and returns nothing.
+std::optional<PackingOptions>
+parsePackingPassOptions(mlir::Operation *anchor, llvm::StringRef passName,
+                        llvm::StringRef algorithm, int64_t alignment,
+                        double timeLimit);
+
+/// Records a packing result in the arena fields of a summary.
+void recordArena(SummaryExtras &extras, const PackingResult &result);
 
 } // namespace memopt
 

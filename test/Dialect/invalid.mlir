@@ -42,8 +42,8 @@ func.func @bound_above_peak() attributes {memopt.summary = #memopt.summary<peak_
 
 // -----
 
-// expected-error @+1 {{summary arena of 100 bytes cannot hold the peak of 200 bytes}}
-func.func @arena_below_peak() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "input", status = feasible, arena_bytes = 100>} {
+// expected-error @+1 {{summary has more optimal segments than segments}}
+func.func @segments() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "dp", status = feasible, segments = 1, optimal_segments = 2>} {
   return
 }
 

@@ -15,6 +15,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <string>
@@ -27,6 +28,10 @@ struct ExtractionOptions {
   /// effects (e.g. mhlo, stablehlo, onnx, ttir). Their ops named like
   /// `while`, `custom_call`, `rng` and every op of `check` stay barriers.
   llvm::SmallVector<std::string> pureDialects;
+  /// Model values of dynamic or unranked type as 0 bytes instead of refusing
+  /// the function; they are listed in BlockMemoryModel::unsizedValues. For
+  /// passes that only plan the values they can size.
+  bool allowUnsizedValues = false;
 };
 
 /// The memory graph of one block, with its mapping back to the IR.
@@ -42,6 +47,8 @@ struct BlockMemoryModel {
   llvm::DenseMap<mlir::Value, llvm::SmallVector<unsigned, 1>> valueIds;
   /// Unregistered dialects whose ops were treated as side-effect free.
   llvm::SmallVector<std::string> assumedPureDialects;
+  /// Values whose size is unknown (with ExtractionOptions::allowUnsizedValues).
+  llvm::DenseSet<mlir::Value> unsizedValues;
   /// Number of nodes ordered by memory effects (barriers included).
   unsigned numEffectfulOps = 0;
 

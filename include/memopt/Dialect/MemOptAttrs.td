@@ -93,7 +93,7 @@ def MemOpt_SummaryAttr : MemOpt_Attr<"Summary", "summary"> {
     OptionalParameter<"mlir::StringAttr">:$arena_algorithm,
     OptionalParameter<"std::optional<::memopt::SolveStatus>">:$arena_status,
     OptionalParameter<"std::optional<int64_t>">:$arena_time_us,
-    OptionalParameter<"std::optional<bool>">:$in_place
+    OptionalParameter<"mlir::BoolAttr">:$in_place
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

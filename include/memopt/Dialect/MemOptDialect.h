@@ -22,6 +22,7 @@ inline constexpr llvm::StringLiteral kSizes = "memopt.sizes";
 inline constexpr llvm::StringLiteral kResident = "memopt.resident";
 inline constexpr llvm::StringLiteral kBuffers = "memopt.buffers";
 inline constexpr llvm::StringLiteral kSummary = "memopt.summary";
+inline constexpr llvm::StringLiteral kArenaSize = "memopt.arena_size";
 } // namespace attr_names
 
 } // namespace memopt

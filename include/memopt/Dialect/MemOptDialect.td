@@ -28,6 +28,9 @@ def MemOpt_Dialect : Dialect {
     * `memopt.summary`: a `#memopt.summary` on a function, with the
       activation peak, resident bytes, lower bound and, when a pass chose
       them, the algorithm, its status and the arena size.
+    * `memopt.arena_size`: an integer on a function that takes its arena as
+      an argument (`memopt-arena{arena-mode=arg}`): the bytes the caller
+      must pass.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;

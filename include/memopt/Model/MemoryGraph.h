@@ -95,9 +95,15 @@ public:
   /// Sum of the sizes of resident values.
   int64_t residentBytes() const;
 
-  /// The sizes of `node`'s results that may be written in place of an operand
-  /// dying at `node`, given which operands die there. Pairs each result with a
-  /// distinct dying operand of the same size, largest results first.
+  /// The (result, operand) pairs of `node` where the result may be written in
+  /// place of an operand dying at `node`, given which operands die there.
+  /// Pairs each result with a distinct dying activation operand of the same
+  /// size, largest results first.
+  llvm::SmallVector<std::pair<unsigned, unsigned>, 2>
+  inPlacePairs(unsigned nodeId,
+               llvm::function_ref<bool(unsigned)> operandDies) const;
+
+  /// The bytes of `node`'s results written in place (see inPlacePairs).
   int64_t inPlaceSavings(unsigned nodeId,
                          llvm::function_ref<bool(unsigned)> operandDies) const;
 

@@ -50,4 +50,82 @@ def MemOptReport : Pass<"memopt-report", "mlir::ModuleOp"> {
   ];
 }
 
+def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
+  let summary = "Reorder operations to minimise the activation peak";
+  let description = [{
+    Reorders the operations of every function body so that the activation
+    peak is as low as possible, respecting data and memory-effect
+    dependences. The result is never worse than the input order. Lifetimes
+    and `#memopt.summary` are updated with the algorithm, its status
+    (`optimal` only when proven) and the input-order peak.
+  }];
+  let options = [
+    pureDialectsOption, inPlaceOption,
+    Option<"algorithm", "algorithm", "std::string", "\"auto\"",
+           "input, list, dfs, lpmf, heuristics, dp, ilp or auto">,
+    Option<"timeLimit", "time-limit", "double", "10.0",
+           "Time limit of the search per function, in seconds">,
+    Option<"memoryLimitMB", "memory-limit-mb", "int64_t", "1024",
+           "Memory limit of the exact search's state tables, in MiB">,
+  ];
+  let dependentDialects = ["memopt::MemOptDialect"];
+  let statistics = [
+    Statistic<"numFunctionsScheduled", "functions-scheduled",
+              "Functions whose order was changed">,
+    Statistic<"bytesSaved", "bytes-saved",
+              "Activation peak bytes saved over the input order">,
+  ];
+}
+
+defvar packingAlgorithmOption = Option<"algorithm", "algorithm", "std::string",
+    "\"auto\"",
+    "size-best-fit, start-best-fit, conflicts, best, exact or auto">;
+defvar alignmentOption = Option<"alignment", "alignment", "int64_t", "64",
+    "Alignment of every buffer offset in bytes (a power of two)">;
+defvar packingTimeLimitOption = Option<"timeLimit", "time-limit", "double",
+    "10.0", "Time limit of the exact packing search per function, in seconds">;
+
+def MemOptAssignOffsets : Pass<"memopt-assign-offsets", "mlir::ModuleOp"> {
+  let summary = "Give every activation value a byte range in one arena";
+  let description = [{
+    On tensor IR, packs the activation values of every function body, live
+    as `memopt.lifetimes` say in the current order, into one arena and
+    attaches `memopt.buffers` (`#memopt.buffer<offset, size, alignment>`) to
+    their producers: values whose lifetimes overlap never share a byte. The
+    summary gains `arena_bytes`, the algorithm and whether the arena is proven
+    minimal; the report shows it next to the max-live lower bound. With
+    `in-place=true`, a result written in place of a dying operand shares its
+    buffer.
+  }];
+  let options = [pureDialectsOption, inPlaceOption, packingAlgorithmOption,
+                 alignmentOption, packingTimeLimitOption];
+  let dependentDialects = ["memopt::MemOptDialect"];
+}
+
+def MemOptArena : Pass<"memopt-arena", "mlir::ModuleOp"> {
+  let summary = "Replace static allocations by views into one arena";
+  let description = [{
+    On bufferized IR, replaces the static-shape `memref.alloc`s of every
+    function body by `memref.view`s of one `i8` arena at offsets planned so
+    that allocations live at the same time never overlap, and deletes their
+    `memref.dealloc`s. Lifetimes follow aliases (views, subviews, casts,
+    reshapes, calls). With `arena-mode=alloc` the arena is one `memref.alloc`
+    at the top of the function, freed before it returns; with
+    `arena-mode=arg` it becomes a new last argument of the function, whose
+    size is exported as the `memopt.arena_size` attribute and by a generated
+    function `@<name>_arena_size() -> index`. Allocations it cannot plan
+    (dynamic sizes, non-identity layouts, escaping through returns, inside
+    loops or other regions) stay as they are, with a remark saying why.
+  }];
+  let options = [
+    pureDialectsOption, packingAlgorithmOption, alignmentOption,
+    packingTimeLimitOption,
+    Option<"arenaMode", "arena-mode", "std::string", "\"alloc\"",
+           "Where the arena comes from: alloc (allocated by the function) or "
+           "arg (passed by the caller)">,
+  ];
+  let dependentDialects = ["memopt::MemOptDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // MEMOPT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,124 @@
+//===- MemorySchedule.cpp - Reorder ops for the lowest activation peak ----===//
+//
+// Thin pass over the IR-free scheduler: extract each function body's memory
+// graph, ask the scheduler for an order, check it independently, move the
+// operations, and re-annotate.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PassUtils.h"
+#include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Schedule/Scheduler.h"
+#include "memopt/Transforms/Passes.h"
+
+namespace memopt {
+#define GEN_PASS_DEF_MEMORYSCHEDULE
+#include "memopt/Transforms/Passes.h.inc"
+} // namespace memopt
+
+using namespace mlir;
+using namespace memopt;
+
+namespace {
+
+/// Moves the ops of `model` into `order`, keeping the terminator last.
+void applyOrder(const BlockMemoryModel &model, ArrayRef<unsigned> order) {
+  Block &block = *model.block;
+  Operation *terminator =
+      block.back().hasTrait<OpTrait::IsTerminator>() ? &block.back() : nullptr;
+  for (unsigned node : order) {
+    Operation *op = model.nodeOps[node];
+    if (terminator)
+      op->moveBefore(terminator);
+    else
+      op->moveBefore(&block, block.end());
+  }
+}
+
+struct MemorySchedulePass
+    : public memopt::impl::MemoryScheduleBase<MemorySchedulePass> {
+  using Base::Base;
+
+  void runOnOperation() final {
+    std::optional<ScheduleAlgorithm> parsed = parseScheduleAlgorithm(algorithm);
+    if (!parsed) {
+      getOperation().emitError()
+          << "memory-schedule: unknown algorithm '" << algorithm
+          << "'; expected input, list, dfs, lpmf, heuristics, dp, ilp or auto";
+      return signalPassFailure();
+    }
+    if (timeLimit <= 0 || memoryLimitMB <= 0) {
+      getOperation().emitError()
+          << "memory-schedule: time-limit and memory-limit-mb must be "
+             "positive";
+      return signalPassFailure();
+    }
+    ScheduleOptions options;
+    options.algorithm = *parsed;
+    options.timeLimitSeconds = timeLimit;
+    options.memoryLimitBytes = memoryLimitMB * (int64_t(1) << 20);
+    options.model = makeModelOptions(inPlace);
+    ExtractionOptions extraction = makeExtractionOptions(pureDialects);
+
+    for (FunctionOpInterface function : getDefinedFunctions(getOperation()))
+      scheduleFunction(function, extraction, options);
+  }
+
+  void scheduleFunction(FunctionOpInterface function,
+                        const ExtractionOptions &extraction,
+                        const ScheduleOptions &options) {
+    FailureOr<BlockMemoryModel> model =
+        buildFunctionMemoryModel(function, extraction);
+    if (failed(model))
+      return;
+    ScheduleResult result = scheduleForMemory(model->graph, options);
+    if (std::optional<std::string> problem =
+            checkSchedule(model->graph, result, options.model)) {
+      function->emitError() << "memory-schedule: the " << result.algorithm
+                            << " scheduler produced an invalid order ("
+                            << *problem << "); the function is left unchanged";
+      return signalPassFailure();
+    }
+    bool reordered = result.order != inputOrder(model->graph);
+    if (reordered) {
+      applyOrder(*model, result.order);
+      ++numFunctionsScheduled;
+      bytesSaved += result.inputPeakBytes - result.peakBytes;
+      // Rebuild the model so node ids are steps of the new order again.
+      model = buildFunctionMemoryModel(function, extraction);
+      if (failed(model))
+        return signalPassFailure();
+    }
+    clearLifetimes(*model->block);
+    annotateLifetimes(*model);
+
+    SummaryExtras extras = SummaryExtras::from(getSummary(function));
+    extras.algorithm = result.algorithm;
+    extras.status = result.status == ScheduleStatus::Optimal
+                        ? SolveStatus::optimal
+                        : SolveStatus::feasible;
+    extras.lowerBoundBytes = result.lowerBoundBytes;
+    extras.inputPeakBytes = result.inputPeakBytes;
+    extras.scheduleTimeUs = int64_t(result.seconds * 1e6);
+    extras.segments = result.segments;
+    extras.optimalSegments = result.optimalSegments;
+    // An arena planned for the old order no longer applies.
+    if (reordered) {
+      extras.arenaBytes.reset();
+      extras.arenaAlgorithm.reset();
+      extras.arenaStatus.reset();
+      extras.arenaTimeUs.reset();
+    }
+    SummaryAttr summary = buildSummary(*model, options.model, extras);
+    if (summary.getPeakBytes() != result.peakBytes) {
+      function->emitError() << "memory-schedule: the reordered body peaks at "
+                            << summary.getPeakBytes()
+                            << " bytes, not the scheduled "
+                            << result.peakBytes;
+      return signalPassFailure();
+    }
+    function->setAttr(attr_names::kSummary, summary);
+  }
+};
+
+} // namespace

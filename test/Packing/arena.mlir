@@ -1,0 +1,101 @@
+// RUN: memopt-opt %s -split-input-file --memopt-arena=alignment=16 -verify-diagnostics | FileCheck %s
+// RUN: memopt-opt %s -split-input-file --memopt-arena="alignment=16 arena-mode=arg" -verify-diagnostics=only-expected | FileCheck %s --check-prefix=ARG
+
+// Three temporaries in a chain: %a and %c never live together and share
+// bytes 0..63; %b sits above. Their deallocations go; the arena is freed
+// before the return.
+// CHECK-LABEL: func.func @chain
+// CHECK-SAME: arena_bytes = 128
+// CHECK: %[[ARENA:.+]] = memref.alloc() {alignment = 16 : i64} : memref<128xi8>
+// CHECK: %[[OA:.+]] = arith.constant [[OFFA:[0-9]+]] : index
+// CHECK: %[[A:.+]] = memref.view %[[ARENA]][%[[OA]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: memref.view %[[ARENA]]
+// CHECK: arith.constant [[OFFA]] : index
+// CHECK: memref.view %[[ARENA]]
+// CHECK-NOT: memref.dealloc %[[A]]
+// CHECK: memref.dealloc %[[ARENA]]
+// CHECK-NEXT: return
+// ARG-LABEL: func.func @chain
+// ARG-SAME: %{{.*}}: memref<128xi8>
+// ARG-SAME: memopt.arena_size = 128 : i64
+// ARG-NOT: memref.alloc
+// ARG: return
+// ARG: func.func @chain_arena_size() -> index
+// ARG: arith.constant 128 : index
+func.func @chain(%in: memref<16xf32>, %out: memref<16xf32>) {
+  %a = memref.alloc() : memref<16xf32>
+  memref.copy %in, %a : memref<16xf32> to memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
+  memref.copy %a, %b : memref<16xf32> to memref<16xf32>
+  memref.dealloc %a : memref<16xf32>
+  %c = memref.alloc() : memref<16xf32>
+  memref.copy %b, %c : memref<16xf32> to memref<16xf32>
+  memref.dealloc %b : memref<16xf32>
+  memref.copy %c, %out : memref<16xf32> to memref<16xf32>
+  memref.dealloc %c : memref<16xf32>
+  return
+}
+
+// -----
+
+// A view keeps its buffer alive: %a is read through a subview after %b is
+// allocated, so they cannot share bytes.
+// CHECK-LABEL: func.func @alias_extends_lifetime
+// CHECK-SAME: arena_bytes = 80
+func.func @alias_extends_lifetime(%out: memref<4xf32>) {
+  %a = memref.alloc() : memref<16xf32>
+  %view = memref.subview %a[4] [4] [1] : memref<16xf32> to memref<4xf32, strided<[1], offset: 4>>
+  %b = memref.alloc() : memref<4xf32>
+  memref.copy %view, %out : memref<4xf32, strided<[1], offset: 4>> to memref<4xf32>
+  memref.copy %out, %b : memref<4xf32> to memref<4xf32>
+  memref.dealloc %b : memref<4xf32>
+  memref.dealloc %a : memref<16xf32>
+  return
+}
+
+// -----
+
+// Allocations the pass cannot plan stay, with a remark saying why.
+// CHECK-LABEL: func.func @unplannable
+// CHECK-DAG: memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK-DAG: memref.alloc() : memref<4xf32, strided<[1], offset: 2>>
+// CHECK-DAG: %[[RET:.+]] = memref.alloc() : memref<8xf32>
+// CHECK: scf.for
+// CHECK-NEXT: memref.alloc() : memref<2xf32>
+// CHECK: return %[[RET]]
+func.func @unplannable(%n: index) -> memref<8xf32> {
+  // expected-remark @below {{memopt-arena: allocation left in place: it has dynamic sizes}}
+  %dyn = memref.alloc(%n) : memref<?xf32>
+  // expected-remark @below {{memopt-arena: allocation left in place: it has a non-identity layout}}
+  %strided = memref.alloc() : memref<4xf32, strided<[1], offset: 2>>
+  // expected-remark @below {{memopt-arena: allocation left in place: it escapes through the function's results}}
+  %ret = memref.alloc() : memref<8xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    // expected-remark @below {{memopt-arena: allocation left in place: it is allocated inside a region (a loop or a branch)}}
+    %t = memref.alloc() : memref<2xf32>
+    memref.dealloc %t : memref<2xf32>
+  }
+  memref.dealloc %dyn : memref<?xf32>
+  memref.dealloc %strided : memref<4xf32, strided<[1], offset: 2>>
+  return %ret : memref<8xf32>
+}
+
+// -----
+
+// arena-mode=arg cannot change the signature of a function called in the
+// module.
+// ARG-LABEL: func.func @callee
+// ARG-SAME: (%{{[^,]*}}: memref<4xf32>)
+// ARG: memref.alloc() : memref<4xf32>
+func.func @callee(%x: memref<4xf32>) {
+  %t = memref.alloc() : memref<4xf32>
+  memref.copy %x, %t : memref<4xf32> to memref<4xf32>
+  memref.dealloc %t : memref<4xf32>
+  return
+}
+func.func @caller(%x: memref<4xf32>) {
+  call @callee(%x) : (memref<4xf32>) -> ()
+  return
+}

@@ -26,6 +26,15 @@ config.substitutions.append(
      os.path.join(config.memopt_src_root, "utils", "modelgen",
                   "memopt-modelgen.py")))
 
+# Lowering of bufferized IR to the LLVM dialect for mlir-runner; memopt's
+# attributes go first, since the runner does not know the dialect.
+config.substitutions.append(
+    ("%lower_to_llvm",
+     "--memopt-strip-annotations=all --convert-linalg-to-loops "
+     "--convert-scf-to-cf --expand-strided-metadata --lower-affine "
+     "--finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm "
+     "--convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts"))
+
 # The papers' models and instances live next to the repository; tests that
 # read them are skipped where they are absent.
 shared_dir = os.environ.get(

@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
@@ -186,9 +187,34 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
   return id;
 }
 
+/// The buffers a destination-style op writes its tensor result into: the
+/// buffers of the tied init operand when this op is its only user, so that
+/// the init dies here in every order and bufferization reuses its storage.
+static std::optional<SmallVector<unsigned, 1>>
+getReusedInitBuffers(OpResult result, const BlockMemoryModel &model) {
+  auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
+  if (!dps || !isa<TensorType>(result.getType()))
+    return std::nullopt;
+  OpOperand *init = dps.getTiedOpOperand(result);
+  if (!init || !init->get().hasOneUse())
+    return std::nullopt;
+  auto it = model.valueIds.find(init->get());
+  if (it == model.valueIds.end() || it->second.empty() ||
+      llvm::any_of(it->second, [&](unsigned id) {
+        return model.graph.value(id).resident;
+      }))
+    return std::nullopt;
+  return it->second;
+}
+
 LogicalResult Extractor::addResults(Operation *op, unsigned node) {
   bool resident = producesResidentValues(op);
   for (OpResult result : op->getResults()) {
+    if (std::optional<SmallVector<unsigned, 1>> reused =
+            getReusedInitBuffers(result, model)) {
+      model.valueIds[result] = std::move(*reused);
+      continue;
+    }
     // A memref that the op does not allocate aliases its memref operands.
     if (isa<BaseMemRefType>(result.getType()) && !resident &&
         !hasEffect<MemoryEffects::Allocate>(op, result)) {

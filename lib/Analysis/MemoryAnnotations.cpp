@@ -39,12 +39,22 @@ void memopt::annotateLifetimes(const BlockMemoryModel &model) {
   }
 }
 
-void memopt::clearLifetimes(Block &block) {
-  for (Operation &op : block) {
-    op.removeAttr(attr_names::kLifetimes);
-    op.removeAttr(attr_names::kSizes);
-    op.removeAttr(attr_names::kResident);
-  }
+static constexpr llvm::StringLiteral kOpAttributes[] = {
+    attr_names::kLifetimes, attr_names::kSizes, attr_names::kResident,
+    attr_names::kBuffers};
+
+bool memopt::hasOpAnnotations(Block &block) {
+  return llvm::any_of(block, [](Operation &op) {
+    return llvm::any_of(kOpAttributes,
+                        [&](StringRef name) { return op.hasAttr(name); });
+  });
+}
+
+void memopt::clearOpAnnotations(Operation *root) {
+  root->walk([](Operation *op) {
+    for (StringRef name : kOpAttributes)
+      op->removeAttr(name);
+  });
 }
 
 SummaryExtras SummaryExtras::from(SummaryAttr summary) {

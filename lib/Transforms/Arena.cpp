@@ -154,7 +154,8 @@ struct MemOptArenaPass
       return failure();
     }
 
-    SummaryExtras extras = SummaryExtras::from(getSummary(function));
+    // What a scheduler recorded described the IR before bufferization.
+    SummaryExtras extras;
     recordArena(extras, result);
     SummaryAttr summary = buildSummary(*model, ModelOptions(), extras);
     rewriteAllocations(function, *model, allocOfValue, plan, result,

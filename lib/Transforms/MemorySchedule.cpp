@@ -88,9 +88,13 @@ struct MemorySchedulePass
       model = buildFunctionMemoryModel(function, extraction);
       if (failed(model))
         return signalPassFailure();
+      // Lifetimes of an annotated body follow the new order; buffers planned
+      // for the old one no longer apply.
+      bool annotated = hasOpAnnotations(*model->block);
+      clearOpAnnotations(function);
+      if (annotated)
+        annotateLifetimes(*model);
     }
-    clearLifetimes(*model->block);
-    annotateLifetimes(*model);
 
     SummaryExtras extras = SummaryExtras::from(getSummary(function));
     extras.algorithm = result.algorithm;

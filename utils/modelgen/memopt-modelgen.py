@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import math
 import random
+import struct
 import sys
 from dataclasses import dataclass
 
@@ -405,12 +406,18 @@ class Builder:
         return "\n".join(lines) + "\n"
 
     def _main(self, func_name, results):
-        """A runnable @main: splat inputs/weights (arg i = 0.01 * (i % 10 + 1)),
-        call the model, print every result with printMemrefF32."""
+        """A runnable @main: deterministic, varied inputs and weights (element
+        k of argument i is ((k * 37 + i * 11) % 21 - 10) / 100, written as
+        raw little-endian f32 hex), calls the model, prints every result with
+        printMemrefF32. Varied data make a wrong buffer visible in the output.
+        """
         assert self.dtype == "f32", "--with-main needs --dtype f32"
         lines = ["  func.func @main() {"]
         for i, (v, _) in enumerate(self.args):
-            lines.append(f"    %a{i} = arith.constant dense<{0.01 * (i % 10 + 1):.2f}> : "
+            count = math.prod(v.shape)
+            data = struct.pack(f"<{count}f", *(
+                ((k * 37 + i * 11) % 21 - 10) / 100.0 for k in range(count)))
+            lines.append(f'    %a{i} = arith.constant dense<"0x{data.hex().upper()}"> : '
                          f"{self.ty(v.shape)}")
         operands = ", ".join(f"%a{i}" for i in range(len(self.args)))
         arg_tys = ", ".join(self.ty(v.shape) for v, _ in self.args)

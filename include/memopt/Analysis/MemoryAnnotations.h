@@ -21,8 +21,12 @@ namespace memopt {
 /// The model's node order must be the block's current order.
 void annotateLifetimes(const BlockMemoryModel &model);
 
-/// Removes every memopt attribute from the ops of `block`.
-void clearLifetimes(mlir::Block &block);
+/// Whether an op of `block` carries memopt's per-op attributes.
+bool hasOpAnnotations(mlir::Block &block);
+
+/// Removes memopt's per-op attributes (lifetimes, sizes, resident markers,
+/// buffers) from every op nested in `root`.
+void clearOpAnnotations(mlir::Operation *root);
 
 /// Fields of `#memopt.summary` that passes other than memopt-annotate fill in.
 struct SummaryExtras {

@@ -55,9 +55,11 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
   let description = [{
     Reorders the operations of every function body so that the activation
     peak is as low as possible, respecting data and memory-effect
-    dependences. The result is never worse than the input order. Lifetimes
-    and `#memopt.summary` are updated with the algorithm, its status
-    (`optimal` only when proven) and the input-order peak.
+    dependences. The result is never worse than the input order.
+    `#memopt.summary` records the algorithm, its status (`optimal` only when
+    proven), the input-order peak and the time spent; lifetimes attached by
+    `memopt-annotate` are updated and buffers planned for the old order are
+    dropped.
   }];
   let options = [
     pureDialectsOption, inPlaceOption,
@@ -74,6 +76,22 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
               "Functions whose order was changed">,
     Statistic<"bytesSaved", "bytes-saved",
               "Activation peak bytes saved over the input order">,
+  ];
+}
+
+def MemOptStripAnnotations : Pass<"memopt-strip-annotations"> {
+  let summary = "Remove memopt's per-op attributes";
+  let description = [{
+    Removes `memopt.lifetimes`, `memopt.sizes`, `memopt.resident` and
+    `memopt.buffers` from every op. Run it before transformations that change
+    results, such as bufferization, which would otherwise carry annotations
+    that no longer describe the ops. With `all=true` it also removes function
+    summaries and arena sizes, so that tools without the memopt dialect (such
+    as mlir-runner) can read the output.
+  }];
+  let options = [
+    Option<"all", "all", "bool", "false",
+           "Also remove memopt.summary and memopt.arena_size">,
   ];
 }
 

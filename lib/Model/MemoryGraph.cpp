@@ -64,24 +64,25 @@ int64_t MemoryGraph::residentBytes() const {
   return total;
 }
 
-int64_t MemoryGraph::inPlaceSavings(
+llvm::SmallVector<std::pair<unsigned, unsigned>, 2>
+MemoryGraph::inPlacePairs(
     unsigned nodeId, llvm::function_ref<bool(unsigned)> operandDies) const {
+  llvm::SmallVector<std::pair<unsigned, unsigned>, 2> pairs;
   const Node &node = nodes[nodeId];
   if (!node.inPlaceCapable)
-    return 0;
+    return pairs;
   llvm::SmallVector<unsigned, 4> donors;
   for (unsigned operand : node.operands)
     if (!values[operand].resident && !values[operand].escapes &&
         operandDies(operand))
       donors.push_back(operand);
   if (donors.empty())
-    return 0;
+    return pairs;
   llvm::SmallVector<unsigned, 2> results(node.results.begin(),
                                          node.results.end());
-  llvm::sort(results, [&](unsigned a, unsigned b) {
+  llvm::stable_sort(results, [&](unsigned a, unsigned b) {
     return values[a].size > values[b].size;
   });
-  int64_t saved = 0;
   for (unsigned result : results) {
     if (values[result].resident)
       continue;
@@ -90,9 +91,17 @@ int64_t MemoryGraph::inPlaceSavings(
     });
     if (donor == donors.end())
       continue;
-    saved += values[result].size;
+    pairs.push_back({result, *donor});
     donors.erase(donor);
   }
+  return pairs;
+}
+
+int64_t MemoryGraph::inPlaceSavings(
+    unsigned nodeId, llvm::function_ref<bool(unsigned)> operandDies) const {
+  int64_t saved = 0;
+  for (auto [result, operand] : inPlacePairs(nodeId, operandDies))
+    saved += values[result].size;
   return saved;
 }
 

@@ -1,5 +1,4 @@
 // RUN: memopt-opt %s -split-input-file --memopt-arena=alignment=16 -verify-diagnostics | FileCheck %s
-// RUN: memopt-opt %s -split-input-file --memopt-arena="alignment=16 arena-mode=arg" -verify-diagnostics=only-expected | FileCheck %s --check-prefix=ARG
 
 // Three temporaries in a chain: %a and %c never live together and share
 // bytes 0..63; %b sits above. Their deallocations go; the arena is freed
@@ -15,13 +14,6 @@
 // CHECK-NOT: memref.dealloc %[[A]]
 // CHECK: memref.dealloc %[[ARENA]]
 // CHECK-NEXT: return
-// ARG-LABEL: func.func @chain
-// ARG-SAME: %{{.*}}: memref<128xi8>
-// ARG-SAME: memopt.arena_size = 128 : i64
-// ARG-NOT: memref.alloc
-// ARG: return
-// ARG: func.func @chain_arena_size() -> index
-// ARG: arith.constant 128 : index
 func.func @chain(%in: memref<16xf32>, %out: memref<16xf32>) {
   %a = memref.alloc() : memref<16xf32>
   memref.copy %in, %a : memref<16xf32> to memref<16xf32>
@@ -80,22 +72,4 @@ func.func @unplannable(%n: index) -> memref<8xf32> {
   memref.dealloc %dyn : memref<?xf32>
   memref.dealloc %strided : memref<4xf32, strided<[1], offset: 2>>
   return %ret : memref<8xf32>
-}
-
-// -----
-
-// arena-mode=arg cannot change the signature of a function called in the
-// module.
-// ARG-LABEL: func.func @callee
-// ARG-SAME: (%{{[^,]*}}: memref<4xf32>)
-// ARG: memref.alloc() : memref<4xf32>
-func.func @callee(%x: memref<4xf32>) {
-  %t = memref.alloc() : memref<4xf32>
-  memref.copy %x, %t : memref<4xf32> to memref<4xf32>
-  memref.dealloc %t : memref<4xf32>
-  return
-}
-func.func @caller(%x: memref<4xf32>) {
-  call @callee(%x) : (memref<4xf32>) -> ()
-  return
 }

@@ -45,8 +45,9 @@ run_demo() {
   python3 "$root/utils/modelgen/memopt-modelgen.py" --model "$model" \
     -o "$dir/$model.mlir"
   echo "memopt: scheduling and packing $model ($dir/$model.mlir)" >&2
-  "$build/bin/memopt-opt" "$dir/$model.mlir" \
-    --memopt-annotate --memopt-report -o "$dir/$model.memopt.mlir"
+  "$build/bin/memopt-opt" "$dir/$model.mlir" --memory-schedule \
+    --memopt-assign-offsets --memopt-report -o "$dir/$model.memopt.mlir"
+  echo "memopt: the annotated program is in $dir/$model.memopt.mlir" >&2
 }
 
 run_tests() {

@@ -38,6 +38,8 @@ struct FunctionReport {
   std::string peakOp;
   int64_t residentBytes = 0;
   int64_t lowerBoundBytes = 0;
+  /// Whether a solver proved a bound above the largest working set.
+  bool lowerBoundFromSolver = false;
   bool inPlace = false;
   SmallVector<std::string> assumedPureDialects;
   SmallVector<LiveValue> largestAtPeak;
@@ -70,6 +72,12 @@ FunctionReport buildReport(FunctionOpInterface function,
   report.residentBytes = model.graph.residentBytes();
   report.lowerBoundBytes = scheduleLowerBound(model.graph, modelOptions);
   report.summary = getSummary(function);
+  // A bound the scheduler proved holds while its order is the current one.
+  if (report.summary && report.summary.getPeakBytes() == report.peakBytes &&
+      report.summary.getLowerBoundBytes() > report.lowerBoundBytes) {
+    report.lowerBoundBytes = report.summary.getLowerBoundBytes();
+    report.lowerBoundFromSolver = true;
+  }
   if (model.nodeOps.empty())
     return report;
   report.peakOp = model.nodeOps[profile.peakStep]->getName().getStringRef();
@@ -134,7 +142,9 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
     os << " at step " << report.peakStep << " (" << report.peakOp << ")";
   os << "\n";
   row("lower bound") << humanBytes(report.lowerBoundBytes)
-                     << " (largest working set of one op)\n";
+                     << (report.lowerBoundFromSolver
+                             ? " (proven by the scheduler)\n"
+                             : " (largest working set of one op)\n");
   row("resident") << humanBytes(report.residentBytes)
                   << " (arguments, constants, globals)\n";
   if (SummaryAttr summary = report.summary) {

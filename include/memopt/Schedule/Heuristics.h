@@ -1,4 +1,4 @@
-//===- Heuristics.h - Memory-aware orders of production compilers -*- C++ -*-===//
+//===- Heuristics.h - Memory-aware orders of compilers ----------*- C++ -*-===//
 //
 // Part of memopt. Greedy topological orders as XLA and PyTorch Inductor build
 // them. Each returns a valid schedule of the whole graph in linear or
@@ -18,8 +18,9 @@ namespace memopt {
 /// XLA's list scheduler: among the ready nodes, runs the one with the largest
 /// bytes freed (operands it is the last reader of) minus bytes defined (its
 /// results), then the most users, then the earliest in the input order.
-std::vector<unsigned> scheduleListFreedMinusDefined(const MemoryGraph &graph,
-                                                    const ModelOptions &options);
+std::vector<unsigned>
+scheduleListFreedMinusDefined(const MemoryGraph &graph,
+                              const ModelOptions &options);
 
 /// XLA's DFS scheduler: a post-order from the sinks that visits the
 /// dependences with more extra users first, then those whose subtree defines

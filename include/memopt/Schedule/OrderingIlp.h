@@ -1,4 +1,4 @@
-//===- OrderingIlp.h - OLLA's ordering integer program ------------*- C++ -*-===//
+//===- OrderingIlp.h - OLLA's ordering integer program ----------*- C++ -*-===//
 //
 // Part of memopt. The ordering integer program of OLLA (Steiner et al.) for a
 // whole graph, solved by GLPK: time steps that several independent nodes may
@@ -23,8 +23,8 @@ struct OrderingIlpOptions {
   ModelOptions model;
   /// One time step per node: the program then covers every order and is
   /// exact, but grows quadratically. Otherwise OLLA's
-  /// min(ceil(1.01 x longest path), nodes) steps (widened to fit the warm
-  /// start), whose optimum proves nothing about the step-by-step peak.
+  /// min(ceil(1.01 x longest path), nodes) steps, whose optimum proves
+  /// nothing about the step-by-step peak.
   bool stepPerNode = false;
   double timeLimitSeconds = 10;
   /// Order to warm start from; the input order when empty.

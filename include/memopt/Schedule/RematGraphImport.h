@@ -1,4 +1,4 @@
-//===- RematGraphImport.h - Checkmate and Moccasin graphs ---------*- C++ -*-===//
+//===- RematGraphImport.h - Checkmate and Moccasin graphs -------*- C++ -*-===//
 //
 // Part of memopt. Reads the networkx node-link JSON graphs of Checkmate and
 // Moccasin (docs in /work/shared/instances/remat-graphs-schema.md) into a

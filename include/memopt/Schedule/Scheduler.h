@@ -1,4 +1,4 @@
-//===- Scheduler.h - Operation order that minimises peak memory --*- C++ -*-===//
+//===- Scheduler.h - Operation order that minimises peak memory -*- C++ -*-===//
 //
 // Part of memopt. Chooses a topological order of a MemoryGraph whose peak
 // activation memory, as defined by computeProfile, is as low as possible:

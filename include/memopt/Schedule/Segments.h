@@ -1,4 +1,4 @@
-//===- Segments.h - Parts that every schedule runs in sequence ---*- C++ -*-===//
+//===- Segments.h - Parts that every schedule runs in sequence --*- C++ -*-===//
 //
 // Part of memopt. A cut of a graph is a set of nodes P, closed under
 // dependences, such that every node of P is an ancestor of every node outside

@@ -1,0 +1,110 @@
+//===- ExactSearch.h - Search over scheduled sets of a segment --*- C++ -*-===//
+//
+// Part of memopt. Internal to lib/Schedule: SERENITY's dynamic program over
+// scheduled sets. A state is the set of nodes of a segment that already ran
+// (always closed under dependences); the live bytes after it do not depend on
+// the order that reached it, so only the least peak per state matters.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MEMOPT_LIB_SCHEDULE_EXACTSEARCH_H
+#define MEMOPT_LIB_SCHEDULE_EXACTSEARCH_H
+
+#include "SegmentModel.h"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace memopt {
+
+using SteadyClock = std::chrono::steady_clock;
+
+/// When a search must stop.
+struct SearchLimits {
+  SteadyClock::time_point deadline;
+  /// States the search may store before it gives up.
+  size_t maxStates;
+};
+
+/// A deadline `seconds` from now, but never after `limit`.
+SteadyClock::time_point deadlineAfter(double seconds,
+                                      SteadyClock::time_point limit);
+/// Seconds left until `deadline` (zero when passed).
+double secondsUntil(SteadyClock::time_point deadline);
+
+enum class SearchOutcome {
+  /// An order within the budget was found.
+  Found,
+  /// The search proved that no order stays within the budget.
+  NoneWithinBudget,
+  /// A limit stopped the search first.
+  GaveUp,
+};
+
+struct SearchResult {
+  SearchOutcome outcome = SearchOutcome::GaveUp;
+  /// The order found, as local node ids.
+  std::vector<unsigned> order;
+  int64_t peak = 0;
+  /// Proven lower bound on the peak of every order of the segment.
+  int64_t lowerBound = 0;
+};
+
+class ExactSearch {
+public:
+  explicit ExactSearch(const SegmentModel &segment);
+  ~ExactSearch();
+
+  /// Both searches count steps below `floor` as `floor`: when something else
+  /// already forces a peak of `floor`, orders below it need not be told
+  /// apart. Peaks and lower bounds in their results are those of
+  /// max(floor, peak of the order).
+
+  /// Best-first search in increasing order of peak: finds an order of least
+  /// peak among those whose every step needs at most `budget` bytes. When it
+  /// gives up, the peak it had reached is a proven lower bound.
+  SearchResult findOptimal(int64_t budget, int64_t floor,
+                           const SearchLimits &limits);
+
+  /// Depth-first search for any order whose every step needs at most
+  /// `budget` bytes, trying first the steps that leave the least memory live.
+  /// Each state is visited once.
+  SearchResult findWithin(int64_t budget, int64_t floor,
+                          const SearchLimits &limits);
+
+  /// Beam search, level by level (states with the same number of scheduled
+  /// nodes): keeps the `width` states of least (peak, live bytes) per level,
+  /// merging equal sets, and drops steps above `budget`. When no level had
+  /// more than `width` states it was the full dynamic program, and its
+  /// answer (an optimal order, or none within budget) is proven.
+  SearchResult findByBeam(unsigned width, int64_t budget, int64_t floor,
+                          const SearchLimits &limits);
+
+  /// Bytes the search stores per state of a segment of `size` nodes.
+  static size_t bytesPerState(unsigned size);
+
+private:
+  class StateTable;
+
+  /// A node that may run next from a state, and what its step costs.
+  struct Move {
+    unsigned node;
+    SegmentModel::Step step;
+  };
+  /// The moves worth trying from the state `bits` (whose first step is still
+  /// to come when `first`), with `live` bytes live and `peak` reached: all
+  /// ready nodes, or only one when running it at once frees memory without
+  /// raising the peak (which never loses an optimal order).
+  void collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
+                    bool first, std::vector<Move> &moves) const;
+
+  const SegmentModel &segment;
+  std::vector<uint64_t> zobristKeys;
+  std::unique_ptr<StateTable> table;
+};
+
+} // namespace memopt
+
+#endif // MEMOPT_LIB_SCHEDULE_EXACTSEARCH_H

@@ -1,0 +1,492 @@
+//===- Scheduler.cpp - Operation order that minimises peak memory ---------===//
+
+#include "memopt/Schedule/Scheduler.h"
+
+#include "ExactSearch.h"
+#include "SegmentIlp.h"
+#include "SegmentModel.h"
+#include "memopt/Schedule/Heuristics.h"
+#include "memopt/Schedule/Segments.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <algorithm>
+#include <cassert>
+#include <memory>
+
+using namespace memopt;
+
+std::optional<ScheduleAlgorithm>
+memopt::parseScheduleAlgorithm(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<ScheduleAlgorithm>>(name)
+      .Case("input", ScheduleAlgorithm::InputOrder)
+      .Case("list", ScheduleAlgorithm::ListFreedMinusDefined)
+      .Case("dfs", ScheduleAlgorithm::PostOrderBySubtree)
+      .Case("lpmf", ScheduleAlgorithm::LeastPeakFirst)
+      .Case("heuristics", ScheduleAlgorithm::BestHeuristic)
+      .Case("dp", ScheduleAlgorithm::DynamicProgramming)
+      .Case("ilp", ScheduleAlgorithm::IntegerProgram)
+      .Case("auto", ScheduleAlgorithm::Auto)
+      .Default(std::nullopt);
+}
+
+llvm::StringRef
+memopt::stringifyScheduleAlgorithm(ScheduleAlgorithm algorithm) {
+  switch (algorithm) {
+  case ScheduleAlgorithm::InputOrder:
+    return "input";
+  case ScheduleAlgorithm::ListFreedMinusDefined:
+    return "list";
+  case ScheduleAlgorithm::PostOrderBySubtree:
+    return "dfs";
+  case ScheduleAlgorithm::LeastPeakFirst:
+    return "lpmf";
+  case ScheduleAlgorithm::BestHeuristic:
+    return "heuristics";
+  case ScheduleAlgorithm::DynamicProgramming:
+    return "dp";
+  case ScheduleAlgorithm::IntegerProgram:
+    return "ilp";
+  case ScheduleAlgorithm::Auto:
+    return "auto";
+  }
+  llvm_unreachable("unknown schedule algorithm");
+}
+
+namespace {
+/// Segments larger than this are left to the exact search: GLPK would not
+/// get far with them within the time limits used here.
+constexpr unsigned kMaxIlpSegmentNodes = 400;
+
+/// One segment and the best order known for it.
+struct Segment {
+  std::unique_ptr<SegmentModel> model;
+  /// Position of its first node in every schedule.
+  unsigned start = 0;
+  /// Best order known, as local ids, and its peak.
+  std::vector<unsigned> order;
+  int64_t peak = INT64_MAX;
+  /// Proven lower bound on the segment's peak over all its orders.
+  int64_t lowerBound = 0;
+  /// Algorithm that produced `order`.
+  std::string producer;
+};
+
+/// Chooses an order segment by segment: heuristics first, then the exact
+/// search and the integer program on the segment that sets the peak.
+class SegmentedScheduler {
+public:
+  SegmentedScheduler(const MemoryGraph &graph, const ScheduleOptions &options,
+                     SteadyClock::time_point deadline, ScheduleResult &result);
+
+  /// Takes the part of `order` (a valid schedule) of each segment whose peak
+  /// is lower than the best known.
+  void offer(llvm::ArrayRef<unsigned> order, llvm::StringRef producer);
+  /// Works on the segment with the highest peak until it is settled or
+  /// cannot be improved within the limits, then on the next one.
+  void improveBottlenecks();
+  /// The best order known, and the algorithms that produced it.
+  std::vector<unsigned> bestOrder() const;
+  std::string bestProducers() const;
+  /// Fills the status, bounds and segment counts of `result` for `order`.
+  void describe(llvm::ArrayRef<unsigned> order) const;
+
+private:
+  /// Highest proven lower bound on the peak of the whole graph.
+  int64_t floor() const;
+  bool isSettled(const Segment &segment) const {
+    return segment.peak <= std::max(segment.lowerBound, floor());
+  }
+  void adopt(Segment &segment, std::vector<unsigned> localOrder,
+             llvm::StringRef producer);
+  size_t maxStates(const Segment &segment) const;
+  void searchOptimal(Segment &segment, double seconds);
+  void searchByBeam(Segment &segment, double seconds);
+  void searchWithinBudgets(Segment &segment, double seconds);
+  void solveIntegerProgram(Segment &segment, double seconds);
+
+  const MemoryGraph &graph;
+  const ScheduleOptions &options;
+  SteadyClock::time_point deadline;
+  ScheduleResult &result;
+  std::vector<Segment> segments;
+  std::vector<unsigned> segmentOf;
+  int64_t graphLowerBound;
+};
+} // namespace
+
+SegmentedScheduler::SegmentedScheduler(const MemoryGraph &graph,
+                                       const ScheduleOptions &options,
+                                       SteadyClock::time_point deadline,
+                                       ScheduleResult &result)
+    : graph(graph), options(options), deadline(deadline), result(result),
+      segmentOf(graph.numNodes()),
+      graphLowerBound(scheduleLowerBound(graph, options.model)) {
+  std::vector<std::vector<unsigned>> parts =
+      splitIntoSegments(graph, inputOrder(graph));
+  unsigned numSegments = parts.size();
+  for (unsigned index = 0; index < numSegments; ++index)
+    for (unsigned node : parts[index])
+      segmentOf[node] = index;
+
+  // Live bytes on entry to each segment: a value is live on entry to the
+  // segments after its producer's, up to its last reader's (to the end when
+  // it escapes). Block arguments count from the first segment.
+  std::vector<int64_t> delta(numSegments + 1, 0);
+  for (unsigned id = 0; id < graph.numValues(); ++id) {
+    const MemoryGraph::Value &value = graph.value(id);
+    if (!graph.isActivation(id))
+      continue;
+    int first = value.producer ? int(segmentOf[*value.producer]) + 1 : 0;
+    int last = first - 1;
+    for (unsigned user : value.users)
+      last = std::max(last, int(segmentOf[user]));
+    if (value.escapes)
+      last = numSegments - 1;
+    if (first > last)
+      continue;
+    delta[first] += value.size;
+    delta[last + 1] -= value.size;
+  }
+  int64_t liveOnEntry = 0;
+  unsigned start = 0;
+  segments.resize(numSegments);
+  for (unsigned index = 0; index < numSegments; ++index) {
+    liveOnEntry += delta[index];
+    Segment &segment = segments[index];
+    segment.start = start;
+    start += parts[index].size();
+    segment.model = std::make_unique<SegmentModel>(
+        graph, options.model, parts[index],
+        [this, index](unsigned node) { return segmentOf[node] < index; },
+        liveOnEntry);
+    segment.lowerBound = segment.model->lowerBound();
+  }
+}
+
+int64_t SegmentedScheduler::floor() const {
+  int64_t bound = graphLowerBound;
+  for (const Segment &segment : segments)
+    bound = std::max(bound, segment.lowerBound);
+  return bound;
+}
+
+void SegmentedScheduler::adopt(Segment &segment,
+                               std::vector<unsigned> localOrder,
+                               llvm::StringRef producer) {
+  int64_t peak = segment.model->peakOf(localOrder);
+  if (peak >= segment.peak)
+    return;
+  segment.order = std::move(localOrder);
+  segment.peak = peak;
+  segment.producer = producer.str();
+}
+
+void SegmentedScheduler::offer(llvm::ArrayRef<unsigned> order,
+                               llvm::StringRef producer) {
+  MemoryProfile profile = computeProfile(graph, order, options.model);
+  for (Segment &segment : segments) {
+    unsigned size = segment.model->size();
+    llvm::ArrayRef<int64_t> steps =
+        llvm::ArrayRef(profile.liveBytes).slice(segment.start, size);
+    int64_t peak = *std::max_element(steps.begin(), steps.end());
+    if (peak >= segment.peak)
+      continue;
+    std::vector<unsigned> localOrder;
+    for (unsigned node : order.slice(segment.start, size))
+      localOrder.push_back(*segment.model->localNode(node));
+    assert(segment.model->peakOf(localOrder) == peak &&
+           "segment model disagrees with computeProfile");
+    segment.order = std::move(localOrder);
+    segment.peak = peak;
+    segment.producer = producer.str();
+  }
+}
+
+std::vector<unsigned> SegmentedScheduler::bestOrder() const {
+  std::vector<unsigned> order;
+  order.reserve(graph.numNodes());
+  for (const Segment &segment : segments)
+    for (unsigned local : segment.order)
+      order.push_back(segment.model->globalNode(local));
+  return order;
+}
+
+std::string SegmentedScheduler::bestProducers() const {
+  std::vector<llvm::StringRef> names;
+  for (const Segment &segment : segments)
+    if (!llvm::is_contained(names, segment.producer))
+      names.push_back(segment.producer);
+  return llvm::join(names, "+");
+}
+
+void SegmentedScheduler::describe(llvm::ArrayRef<unsigned> order) const {
+  MemoryProfile profile = computeProfile(graph, order, options.model);
+  int64_t bound = floor();
+  result.segments = segments.size();
+  result.optimalSegments = 0;
+  for (const Segment &segment : segments) {
+    llvm::ArrayRef<int64_t> steps =
+        llvm::ArrayRef(profile.liveBytes)
+            .slice(segment.start, segment.model->size());
+    int64_t peak = *std::max_element(steps.begin(), steps.end());
+    if (peak <= std::max(segment.lowerBound, bound))
+      ++result.optimalSegments;
+  }
+  result.lowerBoundBytes = bound;
+  result.status = profile.peakBytes <= bound ? ScheduleStatus::Optimal
+                                             : ScheduleStatus::Feasible;
+}
+
+size_t SegmentedScheduler::maxStates(const Segment &segment) const {
+  return std::max<int64_t>(1, options.memoryLimitBytes) /
+         ExactSearch::bytesPerState(segment.model->size());
+}
+
+void SegmentedScheduler::searchOptimal(Segment &segment, double seconds) {
+  ExactSearch search(*segment.model);
+  int64_t bound = floor();
+  SearchResult found = search.findOptimal(
+      segment.peak - 1, bound,
+      {deadlineAfter(seconds, deadline), maxStates(segment)});
+  switch (found.outcome) {
+  case SearchOutcome::Found:
+    adopt(segment, std::move(found.order), "dp");
+    // Nothing better exists above the floor.
+    if (found.peak > bound)
+      segment.lowerBound = std::max(segment.lowerBound, found.peak);
+    return;
+  case SearchOutcome::NoneWithinBudget:
+    segment.lowerBound = std::max(segment.lowerBound, segment.peak);
+    return;
+  case SearchOutcome::GaveUp:
+    result.timedOut = true;
+    if (found.lowerBound > bound)
+      segment.lowerBound = std::max(segment.lowerBound, found.lowerBound);
+    return;
+  }
+}
+
+void SegmentedScheduler::searchWithinBudgets(Segment &segment, double seconds) {
+  ExactSearch search(*segment.model);
+  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
+  int64_t bound = floor();
+  // Budgets in [low, high] are open; those from `ceiling` up made the search
+  // give up. Try any improvement first, then bisect.
+  int64_t low = std::max(segment.lowerBound, bound), high = segment.peak - 1;
+  int64_t ceiling = high + 1, budget = high;
+  while (low <= high && SteadyClock::now() < phaseEnd) {
+    SearchResult found =
+        search.findWithin(budget, bound,
+                          {deadlineAfter(secondsUntil(phaseEnd) / 3, phaseEnd),
+                           maxStates(segment)});
+    switch (found.outcome) {
+    case SearchOutcome::Found:
+      adopt(segment, std::move(found.order), "dp");
+      high = std::min(high, found.peak - 1);
+      break;
+    case SearchOutcome::NoneWithinBudget:
+      low = budget + 1;
+      segment.lowerBound = std::max(segment.lowerBound, low);
+      break;
+    case SearchOutcome::GaveUp:
+      result.timedOut = true;
+      ceiling = budget;
+      break;
+    }
+    int64_t top = std::min(high, ceiling - 1);
+    if (low > top)
+      break;
+    budget = low + (top - low) / 2;
+  }
+}
+
+void SegmentedScheduler::searchByBeam(Segment &segment, double seconds) {
+  ExactSearch search(*segment.model);
+  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
+  // Wider and wider beams; one that never has to drop a state is the full
+  // dynamic program and settles the segment.
+  size_t widest = maxStates(segment) / segment.model->size();
+  for (unsigned width = 16;
+       width <= widest && !isSettled(segment) && SteadyClock::now() < phaseEnd;
+       width *= 4) {
+    SearchResult found = search.findByBeam(width, segment.peak - 1, floor(),
+                                           {phaseEnd, maxStates(segment)});
+    if (found.outcome == SearchOutcome::Found)
+      adopt(segment, std::move(found.order), "dp");
+    if (found.lowerBound > floor())
+      segment.lowerBound = std::max(segment.lowerBound, found.lowerBound);
+  }
+}
+
+void SegmentedScheduler::solveIntegerProgram(Segment &segment, double seconds) {
+  unsigned size = segment.model->size();
+  if (size > kMaxIlpSegmentNodes)
+    return;
+  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
+  // OLLA's time steps first; while GLPK keeps finishing, twice as many steps
+  // (more orders to choose from), up to one per node where it is exact.
+  unsigned timeSteps = 0;
+  while (!isSettled(segment) && SteadyClock::now() < phaseEnd) {
+    IlpOutcome outcome =
+        solveSegmentIlp(*segment.model, segment.order, timeSteps, phaseEnd,
+                        floor(), maxStates(segment));
+    if (outcome.timedOut)
+      result.timedOut = true;
+    if (outcome.order)
+      adopt(segment, std::move(*outcome.order), "ilp");
+    segment.lowerBound = std::max(segment.lowerBound, outcome.lowerBound);
+    if (!outcome.solvedToOptimality || outcome.timeSteps == size)
+      return;
+    timeSteps = std::min(size, 2 * outcome.timeSteps);
+  }
+}
+
+void SegmentedScheduler::improveBottlenecks() {
+  std::vector<bool> attempted(segments.size(), false);
+  while (SteadyClock::now() < deadline) {
+    auto bottleneck =
+        llvm::max_element(segments, [](const Segment &a, const Segment &b) {
+          return a.peak < b.peak;
+        });
+    unsigned index = bottleneck - segments.begin();
+    if (isSettled(*bottleneck) || attempted[index])
+      return;
+    attempted[index] = true;
+    Segment &segment = *bottleneck;
+    // Each phase runs only while the segment is not settled, and gets a
+    // share of the time left.
+    auto phase = [&](double share, auto method) {
+      if (!isSettled(segment))
+        (this->*method)(segment, secondsUntil(deadline) * share);
+    };
+    switch (options.algorithm) {
+    case ScheduleAlgorithm::DynamicProgramming:
+      phase(0.4, &SegmentedScheduler::searchOptimal);
+      phase(0.5, &SegmentedScheduler::searchByBeam);
+      phase(1.0, &SegmentedScheduler::searchWithinBudgets);
+      break;
+    case ScheduleAlgorithm::IntegerProgram:
+      phase(1.0, &SegmentedScheduler::solveIntegerProgram);
+      break;
+    default:
+      phase(0.3, &SegmentedScheduler::searchOptimal);
+      phase(0.4, &SegmentedScheduler::searchByBeam);
+      phase(0.6, &SegmentedScheduler::solveIntegerProgram);
+      phase(1.0, &SegmentedScheduler::searchWithinBudgets);
+      break;
+    }
+  }
+}
+
+ScheduleResult memopt::scheduleForMemory(const MemoryGraph &graph,
+                                         const ScheduleOptions &options) {
+  SteadyClock::time_point start = SteadyClock::now();
+  double seconds = options.timeLimitSeconds;
+  if (options.algorithm == ScheduleAlgorithm::Auto)
+    seconds = std::min(seconds, 0.2 + 0.0005 * graph.numNodes());
+  SteadyClock::time_point deadline =
+      deadlineAfter(seconds, start + std::chrono::hours(24 * 365));
+
+  ScheduleResult result;
+  if (graph.numNodes() == 0) {
+    result.algorithm = "input";
+    result.status = ScheduleStatus::Optimal;
+    return result;
+  }
+  std::vector<unsigned> input = inputOrder(graph);
+  result.inputPeakBytes = computeProfile(graph, input, options.model).peakBytes;
+  result.candidates.push_back({"input", result.inputPeakBytes});
+  SegmentedScheduler scheduler(graph, options, deadline, result);
+  scheduler.offer(input, "input");
+
+  std::vector<unsigned> order = input;
+  int64_t peak = result.inputPeakBytes;
+  std::string producer = "input";
+  auto consider = [&](std::vector<unsigned> candidate, llvm::StringRef name) {
+    int64_t candidatePeak =
+        computeProfile(graph, candidate, options.model).peakBytes;
+    result.candidates.push_back({name.str(), candidatePeak});
+    scheduler.offer(candidate, name);
+    if (candidatePeak < peak) {
+      order = std::move(candidate);
+      peak = candidatePeak;
+      producer = name.str();
+    }
+  };
+  ScheduleAlgorithm algorithm = options.algorithm;
+  bool allHeuristics = algorithm != ScheduleAlgorithm::InputOrder &&
+                       algorithm != ScheduleAlgorithm::ListFreedMinusDefined &&
+                       algorithm != ScheduleAlgorithm::PostOrderBySubtree &&
+                       algorithm != ScheduleAlgorithm::LeastPeakFirst;
+  if (allHeuristics || algorithm == ScheduleAlgorithm::ListFreedMinusDefined)
+    consider(scheduleListFreedMinusDefined(graph, options.model), "list");
+  if (allHeuristics || algorithm == ScheduleAlgorithm::PostOrderBySubtree)
+    consider(schedulePostOrderBySubtree(graph), "dfs");
+  if (allHeuristics || algorithm == ScheduleAlgorithm::LeastPeakFirst)
+    consider(scheduleLeastPeakFirst(graph, options.model), "lpmf");
+
+  if (allHeuristics) {
+    std::vector<unsigned> combined = scheduler.bestOrder();
+    int64_t combinedPeak =
+        computeProfile(graph, combined, options.model).peakBytes;
+    result.candidates.push_back({"heuristics", combinedPeak});
+    if (algorithm != ScheduleAlgorithm::BestHeuristic) {
+      scheduler.improveBottlenecks();
+      combined = scheduler.bestOrder();
+      combinedPeak = computeProfile(graph, combined, options.model).peakBytes;
+      result.candidates.push_back(
+          {stringifyScheduleAlgorithm(algorithm).str(), combinedPeak});
+    }
+    if (combinedPeak < peak) {
+      order = std::move(combined);
+      peak = combinedPeak;
+      producer = scheduler.bestProducers();
+    }
+  }
+
+  result.order = std::move(order);
+  result.peakBytes = peak;
+  result.algorithm = producer;
+  scheduler.describe(result.order);
+  std::chrono::duration<double> elapsed = SteadyClock::now() - start;
+  result.seconds = elapsed.count();
+  return result;
+}
+
+std::optional<std::string> memopt::checkSchedule(const MemoryGraph &graph,
+                                                 const ScheduleResult &result,
+                                                 const ModelOptions &options) {
+  std::string reason;
+  if (!isValidSchedule(graph, result.order, &reason))
+    return "invalid schedule: " + reason;
+  int64_t peak = computeProfile(graph, result.order, options).peakBytes;
+  if (peak != result.peakBytes)
+    return "the schedule claims a peak of " + std::to_string(result.peakBytes) +
+           " bytes but needs " + std::to_string(peak);
+  int64_t inputPeak =
+      computeProfile(graph, inputOrder(graph), options).peakBytes;
+  if (inputPeak != result.inputPeakBytes)
+    return "the input order claims a peak of " +
+           std::to_string(result.inputPeakBytes) + " bytes but needs " +
+           std::to_string(inputPeak);
+  if (peak > inputPeak)
+    return "the schedule needs " + std::to_string(peak) +
+           " bytes, more than the input order's " + std::to_string(inputPeak);
+  if (result.lowerBoundBytes > peak)
+    return "the lower bound " + std::to_string(result.lowerBoundBytes) +
+           " is above the peak " + std::to_string(peak);
+  if (result.lowerBoundBytes < scheduleLowerBound(graph, options))
+    return "the lower bound " + std::to_string(result.lowerBoundBytes) +
+           " is below the model's own bound";
+  if (result.status == ScheduleStatus::Optimal &&
+      result.lowerBoundBytes != peak)
+    return "the schedule is called optimal but its peak " +
+           std::to_string(peak) + " is above the proven lower bound " +
+           std::to_string(result.lowerBoundBytes);
+  if (result.optimalSegments > result.segments)
+    return "more optimal segments than segments";
+  return std::nullopt;
+}

@@ -1,0 +1,220 @@
+//===- SchedulerTest.cpp - Schedulers against brute force -----------------===//
+
+#include "memopt/Schedule/Scheduler.h"
+
+#include "BruteForce.h"
+#include "memopt/Model/RandomGraphs.h"
+
+#include "gtest/gtest.h"
+
+#include <chrono>
+#include <random>
+
+using namespace memopt;
+using namespace memopt::testing;
+
+namespace {
+
+ScheduleResult runScheduler(const MemoryGraph &graph,
+                            ScheduleAlgorithm algorithm, bool inPlace,
+                            double seconds = 10) {
+  ScheduleOptions options;
+  options.algorithm = algorithm;
+  options.model.inPlace = inPlace;
+  options.timeLimitSeconds = seconds;
+  ScheduleResult result = scheduleForMemory(graph, options);
+  std::optional<std::string> problem =
+      checkSchedule(graph, result, options.model);
+  EXPECT_FALSE(problem) << stringifyScheduleAlgorithm(algorithm).str() << ": "
+                        << problem.value_or("");
+  return result;
+}
+
+TEST(Scheduler, NamesRoundTrip) {
+  for (llvm::StringRef name :
+       {"input", "list", "dfs", "lpmf", "heuristics", "dp", "ilp", "auto"}) {
+    std::optional<ScheduleAlgorithm> algorithm = parseScheduleAlgorithm(name);
+    ASSERT_TRUE(algorithm) << name.str();
+    EXPECT_EQ(stringifyScheduleAlgorithm(*algorithm), name);
+  }
+  EXPECT_FALSE(parseScheduleAlgorithm("serenity"));
+}
+
+TEST(Scheduler, EmptyGraph) {
+  MemoryGraph graph;
+  ScheduleResult result =
+      runScheduler(graph, ScheduleAlgorithm::Auto, /*inPlace=*/false);
+  EXPECT_TRUE(result.order.empty());
+  EXPECT_EQ(result.peakBytes, 0);
+  EXPECT_EQ(result.status, ScheduleStatus::Optimal);
+}
+
+TEST(Scheduler, ReordersTwoBranches) {
+  // Two independent branches a1 -> a2 and b1 -> b2 into a join. Running a
+  // branch to the end before starting the other frees its big value first.
+  MemoryGraph graph;
+  unsigned a1 = graph.addNode("a1"), b1 = graph.addNode("b1"),
+           a2 = graph.addNode("a2"), b2 = graph.addNode("b2"),
+           join = graph.addNode("join");
+  unsigned va1 = graph.addValue(100, a1), vb1 = graph.addValue(100, b1);
+  unsigned va2 = graph.addValue(1, a2), vb2 = graph.addValue(1, b2);
+  unsigned out = graph.addValue(1, join);
+  graph.addUse(va1, a2);
+  graph.addUse(vb1, b2);
+  graph.addUse(va2, join);
+  graph.addUse(vb2, join);
+  graph.markEscaping(out);
+  ScheduleResult result =
+      runScheduler(graph, ScheduleAlgorithm::DynamicProgramming, false);
+  EXPECT_EQ(result.inputPeakBytes, 201);
+  EXPECT_EQ(result.peakBytes, 102);
+  EXPECT_EQ(result.status, ScheduleStatus::Optimal);
+  EXPECT_EQ(result.algorithm.find("input"), std::string::npos);
+}
+
+struct BruteForceCase {
+  uint64_t seed;
+  unsigned nodes;
+  double edgeProbability;
+  /// With small sizes and mostly in-place capable nodes, in-place reuse is
+  /// common.
+  bool inPlaceHeavy;
+};
+
+class AgainstBruteForce : public ::testing::TestWithParam<BruteForceCase> {};
+
+TEST_P(AgainstBruteForce, DynamicProgrammingIsOptimal) {
+  RandomGraphOptions options;
+  options.numNodes = GetParam().nodes;
+  options.edgeProbability = GetParam().edgeProbability;
+  if (GetParam().inPlaceHeavy) {
+    options.maxSize = 3;
+    options.inPlaceProbability = 0.8;
+  }
+  MemoryGraph graph = buildRandomGraph(GetParam().seed, options);
+  if (countSchedules(graph) > 600000)
+    GTEST_SKIP() << "too many schedules to enumerate";
+  for (bool inPlace : {false, true}) {
+    ModelOptions model;
+    model.inPlace = inPlace;
+    int64_t optimum = bruteForceOptimum(graph, model);
+    ScheduleResult dp =
+        runScheduler(graph, ScheduleAlgorithm::DynamicProgramming, inPlace);
+    EXPECT_EQ(dp.peakBytes, optimum) << "inPlace " << inPlace;
+    EXPECT_EQ(dp.status, ScheduleStatus::Optimal);
+    EXPECT_EQ(dp.lowerBoundBytes, optimum);
+    EXPECT_EQ(dp.optimalSegments, dp.segments);
+    ScheduleResult automatic =
+        runScheduler(graph, ScheduleAlgorithm::Auto, inPlace);
+    EXPECT_EQ(automatic.peakBytes, optimum);
+    EXPECT_EQ(automatic.status, ScheduleStatus::Optimal);
+    for (ScheduleAlgorithm heuristic :
+         {ScheduleAlgorithm::InputOrder,
+          ScheduleAlgorithm::ListFreedMinusDefined,
+          ScheduleAlgorithm::PostOrderBySubtree,
+          ScheduleAlgorithm::LeastPeakFirst,
+          ScheduleAlgorithm::BestHeuristic}) {
+      ScheduleResult result = runScheduler(graph, heuristic, inPlace);
+      EXPECT_GE(result.peakBytes, optimum);
+      EXPECT_LE(result.peakBytes, result.inputPeakBytes);
+      if (result.status == ScheduleStatus::Optimal) {
+        EXPECT_EQ(result.peakBytes, optimum);
+      }
+    }
+  }
+}
+
+std::vector<BruteForceCase> bruteForceCases() {
+  std::vector<BruteForceCase> cases;
+  for (uint64_t seed = 0; seed < 40; ++seed)
+    cases.push_back({seed, 10, seed % 2 ? 0.15 : 0.3, seed % 4 < 2});
+  for (uint64_t seed = 100; seed < 120; ++seed)
+    cases.push_back({seed, 12, 0.15, seed % 2 == 1});
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, AgainstBruteForce,
+                         ::testing::ValuesIn(bruteForceCases()));
+
+class MediumGraphs : public ::testing::TestWithParam<uint64_t> {};
+
+TEST_P(MediumGraphs, NeverWorseThanInputOrder) {
+  RandomGraphOptions options;
+  options.numNodes = 40 + GetParam() * 10;
+  options.edgeProbability = 3.0 / options.numNodes;
+  MemoryGraph graph = buildRandomGraph(GetParam(), options);
+  for (bool inPlace : {false, true}) {
+    for (ScheduleAlgorithm algorithm :
+         {ScheduleAlgorithm::BestHeuristic, ScheduleAlgorithm::Auto,
+          ScheduleAlgorithm::DynamicProgramming}) {
+      ScheduleResult result = runScheduler(graph, algorithm, inPlace, 0.5);
+      EXPECT_LE(result.peakBytes, result.inputPeakBytes);
+      EXPECT_LE(result.segments, graph.numNodes());
+      EXPECT_EQ(result.candidates.front().first, "input");
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, MediumGraphs, ::testing::Range<uint64_t>(0, 8));
+
+/// A chain of `cells` random cells of `width` nodes between an entry and an
+/// exit node, as in networks built from repeated blocks.
+MemoryGraph chainOfCells(unsigned cells, unsigned width, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto size = [&]() { return int64_t(1 + rng() % 100); };
+  MemoryGraph graph;
+  std::optional<unsigned> carried;
+  for (unsigned cell = 0; cell < cells; ++cell) {
+    unsigned entry = graph.addNode("entry");
+    if (carried)
+      graph.addUse(*carried, entry);
+    std::vector<unsigned> values{graph.addValue(size(), entry)};
+    for (unsigned i = 0; i < width; ++i) {
+      unsigned node = graph.addNode("inner", rng() % 3 == 0);
+      for (unsigned reads = 1 + rng() % 2; reads > 0; --reads)
+        graph.addUse(values[rng() % values.size()], node);
+      values.push_back(graph.addValue(size(), node));
+    }
+    unsigned exit = graph.addNode("exit");
+    for (unsigned value : values)
+      if (graph.value(value).users.empty())
+        graph.addUse(value, exit);
+    carried = graph.addValue(size(), exit);
+  }
+  graph.markEscaping(*carried);
+  return graph;
+}
+
+TEST(Scheduler, SolvesChainsOfCellsExactly) {
+  MemoryGraph graph = chainOfCells(100, 8, 5);
+  for (bool inPlace : {false, true}) {
+    auto start = std::chrono::steady_clock::now();
+    ScheduleResult result =
+        runScheduler(graph, ScheduleAlgorithm::Auto, inPlace);
+    std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(result.status, ScheduleStatus::Optimal);
+    EXPECT_EQ(result.optimalSegments, result.segments);
+    EXPECT_GE(result.segments, 200u);
+    EXPECT_LT(result.peakBytes, result.inputPeakBytes);
+    EXPECT_LT(elapsed.count(), 1.0);
+  }
+}
+
+TEST(Scheduler, RespectsTimeLimit) {
+  RandomGraphOptions options;
+  options.numNodes = 3000;
+  options.edgeProbability = 4.0 / options.numNodes;
+  MemoryGraph graph = buildRandomGraph(7, options);
+  for (ScheduleAlgorithm algorithm :
+       {ScheduleAlgorithm::DynamicProgramming, ScheduleAlgorithm::Auto}) {
+    auto start = std::chrono::steady_clock::now();
+    ScheduleResult result = runScheduler(graph, algorithm, false, 0.5);
+    std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - start;
+    EXPECT_LT(elapsed.count(), 1.5);
+    EXPECT_LE(result.peakBytes, result.inputPeakBytes);
+  }
+}
+
+} // namespace

@@ -73,3 +73,33 @@ func.func @unplannable(%n: index) -> memref<8xf32> {
   memref.dealloc %strided : memref<4xf32, strided<[1], offset: 2>>
   return %ret : memref<8xf32>
 }
+
+// -----
+
+// Casts, reshapes and calls returning memrefs alias their operands: %a is
+// live until its last use through %r, so %b, allocated before that, gets
+// other bytes; %c, allocated after, reuses %a's.
+// CHECK-LABEL: func.func @aliases_through_calls_and_reshapes
+// CHECK-SAME: arena_bytes = 128
+// CHECK: %[[ARENA:.+]] = memref.alloc() {alignment = 16 : i64} : memref<128xi8>
+// CHECK: %[[OA:.+]] = arith.constant [[OFFA:[0-9]+]] : index
+// CHECK: memref.view %[[ARENA]][%[[OA]]][] : memref<128xi8> to memref<4x4xf32>
+// CHECK: memref.view %[[ARENA]]
+// CHECK: call @pass_through
+// CHECK: %[[OC:.+]] = arith.constant [[OFFA]] : index
+// CHECK: memref.view %[[ARENA]][%[[OC]]][] : memref<128xi8> to memref<16xf32>
+func.func private @pass_through(memref<16xf32>) -> memref<16xf32>
+func.func @aliases_through_calls_and_reshapes(%out: memref<16xf32>) {
+  %a = memref.alloc() : memref<4x4xf32>
+  %flat = memref.collapse_shape %a [[0, 1]] : memref<4x4xf32> into memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
+  %r = call @pass_through(%flat) : (memref<16xf32>) -> memref<16xf32>
+  memref.copy %r, %b : memref<16xf32> to memref<16xf32>
+  %c = memref.alloc() : memref<16xf32>
+  memref.copy %b, %c : memref<16xf32> to memref<16xf32>
+  memref.copy %c, %out : memref<16xf32> to memref<16xf32>
+  memref.dealloc %a : memref<4x4xf32>
+  memref.dealloc %b : memref<16xf32>
+  memref.dealloc %c : memref<16xf32>
+  return
+}

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
@@ -48,7 +49,8 @@ bool isFrontendElementwise(Operation *op) {
       "min",       "minimum",    "mul",        "multiply", "neg",
       "negate",    "not",        "or",         "pow",      "power",
       "reciprocal", "relu",      "remainder",  "round_nearest_even",
-      "rsqrt",     "select",     "sigmoid",    "sign",     "sine",
+      "reshape",   "rsqrt",      "select",     "sigmoid",  "sign",
+      "sine",
       "sin",       "softplus",   "sqrt",       "sub",      "subtract",
       "tanh",      "typecast",   "where",      "xor"};
   return names.contains(getLowerCaseOpName(op));
@@ -60,6 +62,10 @@ bool isInPlaceCapable(Operation *op) {
     return isFrontendElementwise(op);
   if (op->hasTrait<OpTrait::Elementwise>() ||
       op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>())
+    return true;
+  // Reshapes only reinterpret their operand's bytes.
+  if (isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+          tensor::ReshapeOp>(op))
     return true;
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
     return linalgOp.hasPureTensorSemantics() && linalg::isElementwise(linalgOp);

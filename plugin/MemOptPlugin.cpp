@@ -7,6 +7,7 @@
 
 #include "memopt/InitAll.h"
 #include "memopt/Transforms/Passes.h"
+#include "memopt/Transforms/Pipelines.h"
 
 #include "mlir/Tools/Plugins/DialectPlugin.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
@@ -24,5 +25,8 @@ mlirGetDialectPluginInfo() {
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "memopt", LLVM_VERSION_STRING,
-          []() { memopt::registerMemOptPasses(); }};
+          []() {
+            memopt::registerMemOptPasses();
+            memopt::registerMemOptPipelines();
+          }};
 }

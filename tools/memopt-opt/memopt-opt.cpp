@@ -7,6 +7,7 @@
 
 #include "memopt/InitAll.h"
 #include "memopt/Transforms/Passes.h"
+#include "memopt/Transforms/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -15,6 +16,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   memopt::registerMemOptOptDialects(registry);
   memopt::registerMemOptPasses();
+  memopt::registerMemOptPipelines();
   memopt::registerUpstreamPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "memopt optimizer driver\n", registry));

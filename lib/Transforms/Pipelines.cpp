@@ -1,0 +1,37 @@
+//===- Pipelines.cpp - memopt pass pipelines ------------------------------===//
+
+#include "memopt/Transforms/Pipelines.h"
+#include "memopt/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace memopt;
+
+void memopt::buildPlanPipeline(OpPassManager &pm,
+                               const PlanPipelineOptions &options) {
+  MemoryScheduleOptions schedule;
+  schedule.pureDialects.assign(options.pureDialects.begin(),
+                               options.pureDialects.end());
+  schedule.inPlace = options.inPlace;
+  schedule.algorithm = options.scheduleAlgorithm;
+  schedule.timeLimit = options.timeLimit;
+  pm.addPass(createMemorySchedule(schedule));
+
+  MemOptAssignOffsetsOptions offsets;
+  offsets.pureDialects.assign(options.pureDialects.begin(),
+                              options.pureDialects.end());
+  offsets.inPlace = options.inPlace;
+  offsets.algorithm = options.packingAlgorithm;
+  offsets.alignment = options.alignment;
+  offsets.timeLimit = options.timeLimit;
+  pm.addPass(createMemOptAssignOffsets(offsets));
+}
+
+void memopt::registerMemOptPipelines() {
+  PassPipelineRegistration<PlanPipelineOptions>(
+      "memopt-plan",
+      "Schedule every function for the lowest activation peak, then assign "
+      "buffer offsets in one arena for that order",
+      buildPlanPipeline);
+}

@@ -27,7 +27,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELGEN = os.path.join(ROOT, "utils", "modelgen", "memopt-modelgen.py")
 PURE = "mhlo,stablehlo,onnx,ttir"
-SCHEDULERS = ["list", "dfs", "lpmf", "heuristics", "dp", "ilp", "auto"]
+SCHEDULERS = ["rpo", "list", "dfs", "lpmf", "heuristics", "dp", "ilp", "auto"]
 PACKERS = ["size-best-fit", "start-best-fit", "conflicts", "best", "auto"]
 
 # (name, generator arguments)

@@ -126,8 +126,12 @@ ExactSearch::ExactSearch(const SegmentModel &segment)
     : segment(segment),
       table(std::make_unique<StateTable>(wordsFor(segment.size()))) {
   zobristKeys.resize(segment.size());
-  for (unsigned local = 0; local < segment.size(); ++local)
+  latestPred.resize(segment.size());
+  for (unsigned local = 0; local < segment.size(); ++local) {
     zobristKeys[local] = mixBits(0x5eed0000ULL + local);
+    llvm::ArrayRef<unsigned> preds = segment.preds(local);
+    latestPred[local] = preds.empty() ? local : *llvm::max_element(preds);
+  }
 }
 
 ExactSearch::~ExactSearch() = default;
@@ -150,7 +154,9 @@ void ExactSearch::collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
     while (pending) {
       unsigned local = word * 64 + llvm::countr_zero(pending);
       pending &= pending - 1;
-      if (!llvm::all_of(segment.preds(local), isScheduled))
+      unsigned latest = latestPred[local];
+      if ((latest != local && !isScheduled(latest)) ||
+          !llvm::all_of(segment.preds(local), isScheduled))
         continue;
       SegmentModel::Step step = segment.step(local, live, first, isScheduled);
       if (step.liveAfter <= live && step.bytes <= peak) {

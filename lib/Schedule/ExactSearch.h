@@ -101,6 +101,10 @@ private:
                     bool first, std::vector<Move> &moves) const;
 
   const SegmentModel &segment;
+  /// The dependence of each node with the highest local id (the node
+  /// itself when it has none): tested first, it rules out most nodes that
+  /// are not ready.
+  std::vector<unsigned> latestPred;
   std::vector<uint64_t> zobristKeys;
   std::unique_ptr<StateTable> table;
 };

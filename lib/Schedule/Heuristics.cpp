@@ -29,6 +29,45 @@ std::vector<unsigned> countUserNodes(const MemoryGraph &graph) {
 } // namespace
 
 std::vector<unsigned>
+memopt::scheduleReversePostOrder(const MemoryGraph &graph) {
+  unsigned n = graph.numNodes();
+  std::vector<unsigned> roots;
+  for (const MemoryGraph::Value &value : graph.getValues())
+    if (value.escapes && value.producer)
+      roots.push_back(*value.producer);
+  for (unsigned nodeId = 0; nodeId < n; ++nodeId)
+    if (graph.node(nodeId).succs.empty())
+      roots.push_back(nodeId);
+
+  std::vector<unsigned> order;
+  order.reserve(n);
+  std::vector<bool> visited(n, false);
+  // Each frame is a node and the index of its next dependence to visit.
+  std::vector<std::pair<unsigned, unsigned>> stack;
+  for (unsigned root : roots) {
+    if (visited[root])
+      continue;
+    visited[root] = true;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      auto &[node, next] = stack.back();
+      llvm::ArrayRef<unsigned> preds = graph.node(node).preds;
+      while (next < preds.size() && visited[preds[next]])
+        ++next;
+      if (next == preds.size()) {
+        order.push_back(node);
+        stack.pop_back();
+        continue;
+      }
+      unsigned pred = preds[next++];
+      visited[pred] = true;
+      stack.push_back({pred, 0});
+    }
+  }
+  return order;
+}
+
+std::vector<unsigned>
 memopt::scheduleListFreedMinusDefined(const MemoryGraph &graph,
                                       const ModelOptions &options) {
   ScheduleSimulator simulator(graph, options);

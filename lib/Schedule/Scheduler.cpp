@@ -3,8 +3,10 @@
 #include "memopt/Schedule/Scheduler.h"
 
 #include "ExactSearch.h"
+#include "ScheduleSimulator.h"
 #include "SegmentIlp.h"
 #include "SegmentModel.h"
+#include "WindowSearch.h"
 #include "memopt/Schedule/Heuristics.h"
 #include "memopt/Schedule/Segments.h"
 
@@ -14,6 +16,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <memory>
 
 using namespace memopt;
@@ -22,6 +25,7 @@ std::optional<ScheduleAlgorithm>
 memopt::parseScheduleAlgorithm(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<ScheduleAlgorithm>>(name)
       .Case("input", ScheduleAlgorithm::InputOrder)
+      .Case("rpo", ScheduleAlgorithm::ReversePostOrder)
       .Case("list", ScheduleAlgorithm::ListFreedMinusDefined)
       .Case("dfs", ScheduleAlgorithm::PostOrderBySubtree)
       .Case("lpmf", ScheduleAlgorithm::LeastPeakFirst)
@@ -37,6 +41,8 @@ memopt::stringifyScheduleAlgorithm(ScheduleAlgorithm algorithm) {
   switch (algorithm) {
   case ScheduleAlgorithm::InputOrder:
     return "input";
+  case ScheduleAlgorithm::ReversePostOrder:
+    return "rpo";
   case ScheduleAlgorithm::ListFreedMinusDefined:
     return "list";
   case ScheduleAlgorithm::PostOrderBySubtree:
@@ -60,6 +66,49 @@ namespace {
 /// get far with them within the time limits used here.
 constexpr unsigned kMaxIlpSegmentNodes = 400;
 
+/// Limits of the first window search on an order: windows up to 64 steps
+/// re-solved exactly, up to 128 by a beam of 64 states. Later rounds double
+/// the windows and beams and quadruple the states.
+constexpr unsigned kFirstExactWindow = 64;
+constexpr size_t kFirstWindowStates = 20000;
+constexpr unsigned kFirstWindowBeam = 64;
+
+/// Nodes whose place can be fixed without losing the optimum:
+/// - Neutral nodes read and define no activation and depend only on neutral
+///   nodes (constants, loads of globals). Running them all first, in input
+///   order, changes no other step, and their steps hold only what is live
+///   before the first step.
+/// - Attached nodes depend only on neutral nodes, read no activation, and
+///   their activation results stay live until one reader, their only
+///   successor (a broadcast of a constant, say). Moving one to right before its
+///   reader lowers every step in between by its results, and its own step
+///   there is within the reader's.
+/// So some optimal order has this form. The searches work on a copy of the
+/// graph with ordering edges that impose it (a chain of the neutral nodes
+/// before every other node, and the reader's other dependences before each
+/// attached node): in the input order, a node without dependences rules out
+/// every cut before it.
+class PinnedNodes {
+public:
+  explicit PinnedNodes(const MemoryGraph &graph);
+  /// The graph with the extra ordering edges.
+  const MemoryGraph &graph() const {
+    return constrained ? *constrained : original;
+  }
+  /// `order`, a valid schedule of the original graph, with the neutral nodes
+  /// moved to the front and each attached node to right before its reader:
+  /// valid for graph(), and no step is higher than the highest of `order`.
+  std::vector<unsigned> pin(llvm::ArrayRef<unsigned> order) const;
+
+private:
+  const MemoryGraph &original;
+  std::optional<MemoryGraph> constrained;
+  std::vector<unsigned> neutral;
+  /// The nodes attached to each node, in increasing id order.
+  std::vector<llvm::SmallVector<unsigned, 1>> attached;
+  std::vector<bool> isPinned;
+};
+
 /// One segment and the best order known for it.
 struct Segment {
   std::unique_ptr<SegmentModel> model;
@@ -72,13 +121,21 @@ struct Segment {
   int64_t lowerBound = 0;
   /// Algorithm that produced `order`.
   std::string producer;
+  /// The orders offered, as local ids, with their peaks: starts for the
+  /// window search.
+  std::vector<std::pair<int64_t, std::vector<unsigned>>> starts;
 };
 
-/// Chooses an order segment by segment: heuristics first, then the exact
-/// search and the integer program on the segment that sets the peak.
+/// Chooses an order segment by segment: heuristics first, then, on the
+/// segment that sets the peak, the window search, the exact search, beams
+/// and the integer program.
 class SegmentedScheduler {
 public:
-  SegmentedScheduler(const MemoryGraph &graph, const ScheduleOptions &options,
+  /// Splits `graph` into segments along `topologicalOrder`, one of its
+  /// valid schedules.
+  SegmentedScheduler(const MemoryGraph &graph,
+                     llvm::ArrayRef<unsigned> topologicalOrder,
+                     const ScheduleOptions &options,
                      SteadyClock::time_point deadline, ScheduleResult &result);
 
   /// Takes the part of `order` (a valid schedule) of each segment whose peak
@@ -99,11 +156,25 @@ private:
   bool isSettled(const Segment &segment) const {
     return segment.peak <= std::max(segment.lowerBound, floor());
   }
+  /// The level below which steps of `segment` need not be told apart: the
+  /// floor, or the highest peak of the other segments (the global peak
+  /// cannot drop below it), but below the segment's own peak. Searches
+  /// count lower steps as this level; what they prove above it holds.
+  int64_t level(const Segment &segment) const;
   void adopt(Segment &segment, std::vector<unsigned> localOrder,
              llvm::StringRef producer);
   size_t maxStates(const Segment &segment) const;
+  /// Improves `localOrder` by windows with the first limits and adopts it.
+  void polish(Segment &segment, std::vector<unsigned> localOrder,
+              SteadyClock::time_point phaseEnd);
+  /// Improves every order offered by windows, best first.
+  void polishStarts(Segment &segment, double seconds);
   void searchOptimal(Segment &segment, double seconds);
+  /// The exact search with steps below `bound` (at most the segment's
+  /// level) counted as `bound`.
+  void searchOptimalAbove(Segment &segment, double seconds, int64_t bound);
   void searchByBeam(Segment &segment, double seconds);
+  void searchByWindows(Segment &segment, double seconds);
   void searchWithinBudgets(Segment &segment, double seconds);
   void solveIntegerProgram(Segment &segment, double seconds);
 
@@ -117,15 +188,84 @@ private:
 };
 } // namespace
 
-SegmentedScheduler::SegmentedScheduler(const MemoryGraph &graph,
-                                       const ScheduleOptions &options,
-                                       SteadyClock::time_point deadline,
-                                       ScheduleResult &result)
+PinnedNodes::PinnedNodes(const MemoryGraph &graph)
+    : original(graph), attached(graph.numNodes()),
+      isPinned(graph.numNodes(), false) {
+  // With bytes live at the first step only, the node that runs first
+  // matters; keep every order then.
+  if (firstStepOnlyBytes(graph) != 0)
+    return;
+  auto readsActivation = [&](const MemoryGraph::Node &node) {
+    return llvm::any_of(node.operands, [&](unsigned operand) {
+      return graph.isActivation(operand);
+    });
+  };
+  std::vector<bool> isNeutral(graph.numNodes(), false);
+  // Node ids are a topological order, so dependences are classified first.
+  for (unsigned nodeId = 0; nodeId < graph.numNodes(); ++nodeId) {
+    const MemoryGraph::Node &node = graph.node(nodeId);
+    if (readsActivation(node))
+      continue;
+    bool definesActivation = llvm::any_of(node.results, [&](unsigned result) {
+      return graph.isActivation(result);
+    });
+    if (!llvm::all_of(node.preds, [&](unsigned p) { return isNeutral[p]; }))
+      continue;
+    if (!definesActivation) {
+      isNeutral[nodeId] = isPinned[nodeId] = true;
+      neutral.push_back(nodeId);
+      continue;
+    }
+    bool keptUntilReader = llvm::all_of(node.results, [&](unsigned result) {
+      const MemoryGraph::Value &value = graph.value(result);
+      return !graph.isActivation(result) || value.escapes ||
+             !value.users.empty();
+    });
+    if (node.succs.size() == 1 && keptUntilReader) {
+      attached[node.succs.front()].push_back(nodeId);
+      isPinned[nodeId] = true;
+    }
+  }
+  bool anyAttached = llvm::any_of(
+      attached, [](llvm::ArrayRef<unsigned> nodes) { return !nodes.empty(); });
+  if (neutral.empty() && !anyAttached)
+    return;
+  constrained.emplace(graph);
+  for (unsigned index = 1; index < neutral.size(); ++index)
+    constrained->addOrderingEdge(neutral[index - 1], neutral[index]);
+  for (unsigned nodeId = 0; nodeId < graph.numNodes(); ++nodeId) {
+    if (!neutral.empty() && !isNeutral[nodeId] &&
+        llvm::all_of(graph.node(nodeId).preds,
+                     [&](unsigned p) { return isNeutral[p]; }))
+      constrained->addOrderingEdge(neutral.back(), nodeId);
+    for (unsigned node : attached[nodeId])
+      for (unsigned pred : graph.node(nodeId).preds)
+        if (!isPinned[pred])
+          constrained->addOrderingEdge(pred, node);
+  }
+}
+
+std::vector<unsigned> PinnedNodes::pin(llvm::ArrayRef<unsigned> order) const {
+  std::vector<unsigned> pinned = neutral;
+  pinned.reserve(order.size());
+  for (unsigned node : order) {
+    if (isPinned[node])
+      continue;
+    pinned.insert(pinned.end(), attached[node].begin(), attached[node].end());
+    pinned.push_back(node);
+  }
+  return pinned;
+}
+
+SegmentedScheduler::SegmentedScheduler(
+    const MemoryGraph &graph, llvm::ArrayRef<unsigned> topologicalOrder,
+    const ScheduleOptions &options, SteadyClock::time_point deadline,
+    ScheduleResult &result)
     : graph(graph), options(options), deadline(deadline), result(result),
       segmentOf(graph.numNodes()),
       graphLowerBound(scheduleLowerBound(graph, options.model)) {
   std::vector<std::vector<unsigned>> parts =
-      splitIntoSegments(graph, inputOrder(graph));
+      splitIntoSegments(graph, topologicalOrder);
   unsigned numSegments = parts.size();
   for (unsigned index = 0; index < numSegments; ++index)
     for (unsigned node : parts[index])
@@ -173,6 +313,14 @@ int64_t SegmentedScheduler::floor() const {
   return bound;
 }
 
+int64_t SegmentedScheduler::level(const Segment &segment) const {
+  int64_t others = floor();
+  for (const Segment &other : segments)
+    if (&other != &segment)
+      others = std::max(others, other.peak);
+  return std::min(others, segment.peak - 1);
+}
+
 void SegmentedScheduler::adopt(Segment &segment,
                                std::vector<unsigned> localOrder,
                                llvm::StringRef producer) {
@@ -192,13 +340,14 @@ void SegmentedScheduler::offer(llvm::ArrayRef<unsigned> order,
     llvm::ArrayRef<int64_t> steps =
         llvm::ArrayRef(profile.liveBytes).slice(segment.start, size);
     int64_t peak = *std::max_element(steps.begin(), steps.end());
-    if (peak >= segment.peak)
-      continue;
     std::vector<unsigned> localOrder;
     for (unsigned node : order.slice(segment.start, size))
       localOrder.push_back(*segment.model->localNode(node));
     assert(segment.model->peakOf(localOrder) == peak &&
            "segment model disagrees with computeProfile");
+    segment.starts.push_back({peak, localOrder});
+    if (peak >= segment.peak)
+      continue;
     segment.order = std::move(localOrder);
     segment.peak = peak;
     segment.producer = producer.str();
@@ -246,15 +395,19 @@ size_t SegmentedScheduler::maxStates(const Segment &segment) const {
 }
 
 void SegmentedScheduler::searchOptimal(Segment &segment, double seconds) {
+  searchOptimalAbove(segment, seconds, level(segment));
+}
+
+void SegmentedScheduler::searchOptimalAbove(Segment &segment, double seconds,
+                                            int64_t bound) {
   ExactSearch search(*segment.model);
-  int64_t bound = floor();
   SearchResult found = search.findOptimal(
       segment.peak - 1, bound,
       {deadlineAfter(seconds, deadline), maxStates(segment)});
   switch (found.outcome) {
   case SearchOutcome::Found:
     adopt(segment, std::move(found.order), "dp");
-    // Nothing better exists above the floor.
+    // Nothing better exists above the level.
     if (found.peak > bound)
       segment.lowerBound = std::max(segment.lowerBound, found.peak);
     return;
@@ -272,7 +425,7 @@ void SegmentedScheduler::searchOptimal(Segment &segment, double seconds) {
 void SegmentedScheduler::searchWithinBudgets(Segment &segment, double seconds) {
   ExactSearch search(*segment.model);
   SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
-  int64_t bound = floor();
+  int64_t bound = level(segment);
   // Budgets in [low, high] are open; those from `ceiling` up made the search
   // give up. Try any improvement first, then bisect.
   int64_t low = std::max(segment.lowerBound, bound), high = segment.peak - 1;
@@ -303,21 +456,72 @@ void SegmentedScheduler::searchWithinBudgets(Segment &segment, double seconds) {
   }
 }
 
+void SegmentedScheduler::polish(Segment &segment,
+                                std::vector<unsigned> localOrder,
+                                SteadyClock::time_point phaseEnd) {
+  size_t states = maxStates(segment);
+  improveByWindows(*segment.model, localOrder, level(segment),
+                   {phaseEnd, kFirstExactWindow,
+                    std::min(kFirstWindowStates, states), kFirstWindowBeam,
+                    states});
+  adopt(segment, std::move(localOrder), "dp");
+  if (SteadyClock::now() >= phaseEnd && !isSettled(segment))
+    result.timedOut = true;
+}
+
+void SegmentedScheduler::polishStarts(Segment &segment, double seconds) {
+  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
+  llvm::sort(segment.starts,
+             [](const auto &a, const auto &b) { return a.first < b.first; });
+  for (auto &[peak, order] : segment.starts)
+    if (!isSettled(segment) && SteadyClock::now() < phaseEnd)
+      polish(segment, std::move(order), phaseEnd);
+  segment.starts.clear();
+}
+
 void SegmentedScheduler::searchByBeam(Segment &segment, double seconds) {
   ExactSearch search(*segment.model);
   SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
-  // Wider and wider beams; one that never has to drop a state is the full
-  // dynamic program and settles the segment.
+  // Wider and wider beams, without a budget: each order is a new start for
+  // the window search, worse than the best known or not. A beam that never
+  // has to drop a state is the full dynamic program and settles the segment.
   size_t widest = maxStates(segment) / segment.model->size();
   for (unsigned width = 16;
        width <= widest && !isSettled(segment) && SteadyClock::now() < phaseEnd;
        width *= 4) {
-    SearchResult found = search.findByBeam(width, segment.peak - 1, floor(),
-                                           {phaseEnd, maxStates(segment)});
-    if (found.outcome == SearchOutcome::Found)
-      adopt(segment, std::move(found.order), "dp");
-    if (found.lowerBound > floor())
+    int64_t bound = level(segment);
+    SearchResult found =
+        search.findByBeam(width, std::numeric_limits<int64_t>::max(), bound,
+                          {phaseEnd, maxStates(segment)});
+    if (found.lowerBound > bound)
       segment.lowerBound = std::max(segment.lowerBound, found.lowerBound);
+    if (found.outcome == SearchOutcome::Found)
+      polish(segment, std::move(found.order), phaseEnd);
+  }
+}
+
+void SegmentedScheduler::searchByWindows(Segment &segment, double seconds) {
+  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
+  unsigned size = segment.model->size();
+  size_t allStates = maxStates(segment);
+  // Larger windows, beams and state limits per round, until the exact
+  // search covers the whole segment with all the states the memory limit
+  // allows.
+  unsigned window = 2 * kFirstExactWindow, beam = 2 * kFirstWindowBeam;
+  size_t states = 4 * kFirstWindowStates;
+  while (!isSettled(segment) && SteadyClock::now() < phaseEnd) {
+    std::vector<unsigned> order = segment.order;
+    size_t exactStates = std::min(states, allStates);
+    improveByWindows(*segment.model, order, level(segment),
+                     {phaseEnd, window, exactStates, beam, allStates});
+    adopt(segment, std::move(order), "dp");
+    if (SteadyClock::now() >= phaseEnd && !isSettled(segment))
+      result.timedOut = true;
+    if (window >= size && exactStates == allStates)
+      return;
+    window = std::min(2 * window, 2 * size);
+    beam *= 2;
+    states *= 4;
   }
 }
 
@@ -332,7 +536,7 @@ void SegmentedScheduler::solveIntegerProgram(Segment &segment, double seconds) {
   while (!isSettled(segment) && SteadyClock::now() < phaseEnd) {
     IlpOutcome outcome =
         solveSegmentIlp(*segment.model, segment.order, timeSteps, phaseEnd,
-                        floor(), maxStates(segment));
+                        level(segment), maxStates(segment));
     if (outcome.timedOut)
       result.timedOut = true;
     if (outcome.order)
@@ -345,16 +549,44 @@ void SegmentedScheduler::solveIntegerProgram(Segment &segment, double seconds) {
 }
 
 void SegmentedScheduler::improveBottlenecks() {
-  std::vector<bool> attempted(segments.size(), false);
+  std::vector<bool> attempted(segments.size(), false),
+      proofTried(segments.size(), false);
+  std::vector<Segment *> bySize;
+  for (Segment &segment : segments)
+    bySize.push_back(&segment);
+  llvm::stable_sort(bySize, [](const Segment *a, const Segment *b) {
+    return a->model->size() < b->model->size();
+  });
   while (SteadyClock::now() < deadline) {
-    auto bottleneck =
+    // Of the segments at the peak, the smallest first: once one is settled
+    // or resists, the peak stays.
+    int64_t peak =
         llvm::max_element(segments, [](const Segment &a, const Segment &b) {
           return a.peak < b.peak;
-        });
-    unsigned index = bottleneck - segments.begin();
-    if (isSettled(*bottleneck) || attempted[index])
+        })->peak;
+    Segment *bottleneck = nullptr;
+    for (Segment *candidate : bySize) {
+      if (candidate->peak != peak)
+        continue;
+      if (isSettled(*candidate))
+        return;
+      if (!bottleneck && !attempted[candidate - segments.data()])
+        bottleneck = candidate;
+    }
+    if (!bottleneck)
       return;
-    attempted[index] = true;
+    attempted[bottleneck - segments.data()] = true;
+    // Other segments whose peak the bottleneck's level reaches: a quick
+    // proof that one is optimal raises the floor, which ends the work on the
+    // bottleneck as soon as it comes down to it.
+    for (Segment *other : bySize)
+      if (other != bottleneck && !attempted[other - segments.data()] &&
+          !proofTried[other - segments.data()] && !isSettled(*other) &&
+          other->peak >= level(*bottleneck) && SteadyClock::now() < deadline) {
+        proofTried[other - segments.data()] = true;
+        searchOptimalAbove(*other, secondsUntil(deadline) * 0.1,
+                           std::min(floor(), other->peak - 1));
+      }
     Segment &segment = *bottleneck;
     // Each phase runs only while the segment is not settled, and gets a
     // share of the time left.
@@ -364,18 +596,20 @@ void SegmentedScheduler::improveBottlenecks() {
     };
     switch (options.algorithm) {
     case ScheduleAlgorithm::DynamicProgramming:
+      phase(0.2, &SegmentedScheduler::polishStarts);
       phase(0.4, &SegmentedScheduler::searchOptimal);
       phase(0.5, &SegmentedScheduler::searchByBeam);
+      phase(0.7, &SegmentedScheduler::searchByWindows);
       phase(1.0, &SegmentedScheduler::searchWithinBudgets);
       break;
     case ScheduleAlgorithm::IntegerProgram:
       phase(1.0, &SegmentedScheduler::solveIntegerProgram);
       break;
     default:
-      phase(0.3, &SegmentedScheduler::searchOptimal);
-      phase(0.4, &SegmentedScheduler::searchByBeam);
-      phase(0.6, &SegmentedScheduler::solveIntegerProgram);
-      phase(1.0, &SegmentedScheduler::searchWithinBudgets);
+      phase(0.3, &SegmentedScheduler::polishStarts);
+      phase(0.4, &SegmentedScheduler::searchOptimal);
+      phase(0.7, &SegmentedScheduler::searchByBeam);
+      phase(1.0, &SegmentedScheduler::searchByWindows);
       break;
     }
   }
@@ -399,8 +633,11 @@ ScheduleResult memopt::scheduleForMemory(const MemoryGraph &graph,
   std::vector<unsigned> input = inputOrder(graph);
   result.inputPeakBytes = computeProfile(graph, input, options.model).peakBytes;
   result.candidates.push_back({"input", result.inputPeakBytes});
-  SegmentedScheduler scheduler(graph, options, deadline, result);
-  scheduler.offer(input, "input");
+  PinnedNodes pinned(graph);
+  std::vector<unsigned> pinnedInput = pinned.pin(input);
+  SegmentedScheduler scheduler(pinned.graph(), pinnedInput, options, deadline,
+                               result);
+  scheduler.offer(pinnedInput, "input");
 
   std::vector<unsigned> order = input;
   int64_t peak = result.inputPeakBytes;
@@ -409,7 +646,7 @@ ScheduleResult memopt::scheduleForMemory(const MemoryGraph &graph,
     int64_t candidatePeak =
         computeProfile(graph, candidate, options.model).peakBytes;
     result.candidates.push_back({name.str(), candidatePeak});
-    scheduler.offer(candidate, name);
+    scheduler.offer(pinned.pin(candidate), name);
     if (candidatePeak < peak) {
       order = std::move(candidate);
       peak = candidatePeak;
@@ -418,9 +655,12 @@ ScheduleResult memopt::scheduleForMemory(const MemoryGraph &graph,
   };
   ScheduleAlgorithm algorithm = options.algorithm;
   bool allHeuristics = algorithm != ScheduleAlgorithm::InputOrder &&
+                       algorithm != ScheduleAlgorithm::ReversePostOrder &&
                        algorithm != ScheduleAlgorithm::ListFreedMinusDefined &&
                        algorithm != ScheduleAlgorithm::PostOrderBySubtree &&
                        algorithm != ScheduleAlgorithm::LeastPeakFirst;
+  if (allHeuristics || algorithm == ScheduleAlgorithm::ReversePostOrder)
+    consider(scheduleReversePostOrder(graph), "rpo");
   if (allHeuristics || algorithm == ScheduleAlgorithm::ListFreedMinusDefined)
     consider(scheduleListFreedMinusDefined(graph, options.model), "list");
   if (allHeuristics || algorithm == ScheduleAlgorithm::PostOrderBySubtree)

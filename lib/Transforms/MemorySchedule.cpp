@@ -44,7 +44,7 @@ struct MemorySchedulePass
     if (!parsed) {
       getOperation().emitError()
           << "memory-schedule: unknown algorithm '" << algorithm
-          << "'; expected input, list, dfs, lpmf, heuristics, dp, ilp or auto";
+          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto";
       return signalPassFailure();
     }
     if (timeLimit <= 0 || memoryLimitMB <= 0) {

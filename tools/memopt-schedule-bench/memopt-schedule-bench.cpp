@@ -25,8 +25,8 @@ static llvm::cl::list<std::string>
                llvm::cl::cat(benchCategory), llvm::cl::desc("<graph.json>..."));
 static llvm::cl::list<std::string> algorithmNames(
     "algorithms", llvm::cl::CommaSeparated, llvm::cl::cat(benchCategory),
-    llvm::cl::desc("Algorithms to run (default: all): input, list, dfs, "
-                   "lpmf, heuristics, dp, ilp, auto"));
+    llvm::cl::desc("Algorithms to run (default: all): input, rpo, list, "
+                   "dfs, lpmf, heuristics, dp, ilp, auto"));
 static llvm::cl::opt<double>
     timeLimit("time-limit", llvm::cl::init(10), llvm::cl::cat(benchCategory),
               llvm::cl::desc("Time limit of each run, in seconds"));
@@ -132,8 +132,8 @@ int main(int argc, char **argv) {
   std::vector<std::string> algorithms(algorithmNames.begin(),
                                       algorithmNames.end());
   if (algorithms.empty())
-    algorithms = {"input",      "list", "dfs", "lpmf",
-                  "heuristics", "dp",   "ilp", "auto"};
+    algorithms = {"input",      "rpo", "list", "dfs", "lpmf",
+                  "heuristics", "dp",  "ilp",  "auto"};
   for (const std::string &name : algorithms)
     if (!parseScheduleAlgorithm(name)) {
       llvm::errs() << "unknown algorithm '" << name << "'\n";

@@ -58,6 +58,36 @@ TEST(Heuristics, PostOrderVisitsHeavierSubtreeFirst) {
             (std::vector<unsigned>{1, 0, 2}));
 }
 
+TEST(Heuristics, ReversePostOrderFollowsOperandsFromTheOutputs) {
+  // out reads c then b; c reads a. The post-order from the returned value
+  // visits c's chain first: a, c, then b, then out. The dead node d, which
+  // no returned value depends on, comes last.
+  MemoryGraph graph;
+  unsigned a = graph.addNode("a"), b = graph.addNode("b"),
+           c = graph.addNode("c"), d = graph.addNode("d"),
+           out = graph.addNode("out");
+  unsigned va = graph.addValue(1, a), vb = graph.addValue(1, b),
+           vc = graph.addValue(1, c);
+  graph.addValue(1, d);
+  graph.addUse(va, c);
+  graph.addUse(vc, out);
+  graph.addUse(vb, out);
+  graph.markEscaping(graph.addValue(1, out));
+  EXPECT_EQ(scheduleReversePostOrder(graph),
+            (std::vector<unsigned>{a, c, b, out, d}));
+}
+
+TEST(Heuristics, ReversePostOrderStartsFromTheReturnedValuesInOrder) {
+  // Two independent returned values: the first one's producer runs first,
+  // whatever the input order.
+  MemoryGraph graph;
+  unsigned x = graph.addNode("x"), y = graph.addNode("y");
+  unsigned vy = graph.addValue(1, y), vx = graph.addValue(1, x);
+  graph.markEscaping(vy);
+  graph.markEscaping(vx);
+  EXPECT_EQ(scheduleReversePostOrder(graph), (std::vector<unsigned>{y, x}));
+}
+
 class HeuristicsOnRandomGraphs : public ::testing::TestWithParam<uint64_t> {};
 
 TEST_P(HeuristicsOnRandomGraphs, ValidAndNeverBelowOptimum) {
@@ -76,7 +106,8 @@ TEST_P(HeuristicsOnRandomGraphs, ValidAndNeverBelowOptimum) {
     for (const std::vector<unsigned> &order :
          {scheduleListFreedMinusDefined(graph, model),
           schedulePostOrderBySubtree(graph),
-          scheduleLeastPeakFirst(graph, model)}) {
+          scheduleLeastPeakFirst(graph, model),
+          scheduleReversePostOrder(graph)}) {
       std::string reason;
       ASSERT_TRUE(isValidSchedule(graph, order, &reason)) << reason;
       EXPECT_GE(computeProfile(graph, order, model).peakBytes, optimum);
@@ -98,6 +129,7 @@ TEST(Heuristics, LargeGraphsStayValid) {
       isValidSchedule(graph, scheduleListFreedMinusDefined(graph, model)));
   EXPECT_TRUE(isValidSchedule(graph, schedulePostOrderBySubtree(graph)));
   EXPECT_TRUE(isValidSchedule(graph, scheduleLeastPeakFirst(graph, model)));
+  EXPECT_TRUE(isValidSchedule(graph, scheduleReversePostOrder(graph)));
 }
 
 } // namespace

@@ -54,8 +54,9 @@ enum class PackingAlgorithm {
   /// The heuristics, then an exact search that shrinks the arena towards the
   /// lower bound until it proves the optimum or runs out of time.
   Exact,
-  /// The heuristics, then the exact search until the packing fits the
-  /// capacity; without a capacity, as `Exact`.
+  /// The heuristics, then, unless the capacity is below the lower bound, the
+  /// exact search until the packing fits the capacity; without a capacity,
+  /// as `Exact`.
   Auto,
 };
 

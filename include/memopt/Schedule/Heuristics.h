@@ -1,8 +1,9 @@
 //===- Heuristics.h - Memory-aware orders of compilers ----------*- C++ -*-===//
 //
 // Part of memopt. Greedy topological orders as XLA and PyTorch Inductor build
-// them. Each returns a valid schedule of the whole graph in linear or
-// near-linear time; none is optimal in general.
+// them, and the reverse post-order that HMCOS compares against. Each returns a
+// valid schedule of the whole graph in linear or near-linear time; none is
+// optimal in general.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,13 @@
 #include <vector>
 
 namespace memopt {
+
+/// HMCOS's reverse post-order: a depth-first post-order over the
+/// dependences, visited in the order they were added (operand order), from
+/// the producers of the returned values in value order; nodes that no
+/// returned value depends on follow from the remaining sinks in input order.
+/// Each node runs right after the last of its dependences the search left.
+std::vector<unsigned> scheduleReversePostOrder(const MemoryGraph &graph);
 
 /// XLA's list scheduler: among the ready nodes, runs the one with the largest
 /// bytes freed (operands it is the last reader of) minus bytes defined (its

@@ -2,8 +2,9 @@
 //
 // Part of memopt. Chooses a topological order of a MemoryGraph whose peak
 // activation memory, as defined by computeProfile, is as low as possible:
-// production heuristics (XLA, PyTorch Inductor), an exact dynamic program over
-// scheduled sets (SERENITY) and an ordering integer program (OLLA). See
+// production heuristics (XLA, PyTorch Inductor) and HMCOS's baseline, an exact
+// dynamic program over scheduled sets (SERENITY) that also re-solves windows
+// of an order, and an ordering integer program (OLLA). See
 // docs/Scheduling.md.
 //
 //===----------------------------------------------------------------------===//
@@ -26,6 +27,9 @@ namespace memopt {
 enum class ScheduleAlgorithm {
   /// Keep the input order ("input").
   InputOrder,
+  /// HMCOS's baseline: reverse post-order from the returned values
+  /// ("rpo").
+  ReversePostOrder,
   /// XLA's list scheduler: greedily runs the ready node that frees the most
   /// bytes net of the bytes it defines ("list").
   ListFreedMinusDefined,
@@ -36,17 +40,18 @@ enum class ScheduleAlgorithm {
   LeastPeakFirst,
   /// The best of the heuristics, chosen per segment ("heuristics").
   BestHeuristic,
-  /// Exact search over scheduled sets per segment, with soft budgets when it
-  /// runs out of time or memory ("dp").
+  /// Exact search over scheduled sets per segment; when it runs out of time
+  /// or memory, exact re-solves of windows of orders, beams and soft budgets
+  /// ("dp").
   DynamicProgramming,
   /// OLLA's ordering integer program per segment, solved by GLPK ("ilp").
   IntegerProgram,
-  /// Heuristics, then the exact search and the integer program where it
-  /// gives up, with an effort scaled to the graph's size ("auto").
+  /// Heuristics, then the window search, the exact search and beams, with
+  /// an effort scaled to the graph's size ("auto").
   Auto,
 };
 
-/// Parses one of: input, list, dfs, lpmf, heuristics, dp, ilp, auto.
+/// Parses one of: input, rpo, list, dfs, lpmf, heuristics, dp, ilp, auto.
 std::optional<ScheduleAlgorithm> parseScheduleAlgorithm(llvm::StringRef name);
 llvm::StringRef stringifyScheduleAlgorithm(ScheduleAlgorithm algorithm);
 

@@ -64,7 +64,7 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
   let options = [
     pureDialectsOption, inPlaceOption,
     Option<"algorithm", "algorithm", "std::string", "\"auto\"",
-           "input, list, dfs, lpmf, heuristics, dp, ilp or auto">,
+           "input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto">,
     Option<"timeLimit", "time-limit", "double", "10.0",
            "Time limit of the search per function, in seconds">,
     Option<"memoryLimitMB", "memory-limit-mb", "int64_t", "1024",

@@ -1,0 +1,148 @@
+//===- Heuristics.cpp - Greedy packers of production planners -------------===//
+//
+// Part of memopt. Each heuristic fixes an order of the buffers and places them
+// one at a time among the buffers already placed whose lifetimes overlap:
+//  - TFLite's ArenaPlanner and XLA's spatial heap simulator take the largest
+//    buffer first and the best-fitting gap;
+//  - IREE's LayoutSlices and the upstream static memory planner take buffers
+//    in start order and the best-fitting gap;
+//  - TVM USMP's greedy_by_conflicts takes the buffer with the most lifetime
+//    conflicts first and the lowest offset where it fits.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PackingInternal.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+#include <numeric>
+#include <tuple>
+
+using namespace memopt;
+using namespace memopt::packing;
+
+int64_t memopt::packing::arenaOf(const PackingProblem &problem,
+                                 llvm::ArrayRef<int64_t> offsets) {
+  int64_t arena = 0;
+  for (auto [buffer, offset] : llvm::zip_equal(problem.buffers, offsets))
+    if (occupiesMemory(buffer))
+      arena = std::max(arena, offset + buffer.size);
+  return arena;
+}
+
+namespace {
+/// Where a greedy packer puts the next buffer among the gaps that the
+/// already placed buffers with overlapping lifetimes leave.
+enum class GapChoice {
+  /// The smallest gap that holds the buffer, the lowest of equal ones; above
+  /// everything when none does.
+  BestFit,
+  /// The lowest offset where the buffer fits.
+  FirstFit,
+};
+} // namespace
+
+/// Places the buffers one by one in `order` (a permutation of their indices),
+/// each by `choice`. Returns an offset per buffer.
+static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
+                                          llvm::ArrayRef<unsigned> order,
+                                          GapChoice choice) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  assert(order.size() == buffers.size() && "order must be a permutation");
+  std::vector<int64_t> offsets(buffers.size(), 0);
+  std::vector<unsigned> placed;
+  /// Byte ranges [begin, end) of the placed buffers that are live together
+  /// with the one being placed.
+  std::vector<std::pair<int64_t, int64_t>> taken;
+  for (unsigned index : order) {
+    const PackingBuffer &buffer = buffers[index];
+    if (!occupiesMemory(buffer))
+      continue;
+    taken.clear();
+    for (unsigned other : placed)
+      if (livesOverlap(buffer, buffers[other]))
+        taken.push_back({offsets[other], offsets[other] + buffers[other].size});
+    llvm::sort(taken);
+
+    int64_t bestOffset = -1;
+    int64_t bestGap = std::numeric_limits<int64_t>::max();
+    int64_t freeFrom = 0;
+    for (auto [takenBegin, takenEnd] : taken) {
+      int64_t candidate = alignUp(freeFrom, buffer.alignment);
+      int64_t gap = takenBegin - candidate;
+      if (gap >= buffer.size && gap < bestGap) {
+        bestOffset = candidate;
+        bestGap = gap;
+        if (choice == GapChoice::FirstFit)
+          break;
+      }
+      freeFrom = std::max(freeFrom, takenEnd);
+    }
+    if (bestOffset < 0)
+      bestOffset = alignUp(freeFrom, buffer.alignment);
+    offsets[index] = bestOffset;
+    placed.push_back(index);
+  }
+  return offsets;
+}
+
+/// For each buffer, how many others are live at some step together with it.
+static std::vector<unsigned> countConflicts(const PackingProblem &problem) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  std::vector<unsigned> byBegin;
+  for (unsigned index = 0; index < buffers.size(); ++index)
+    if (occupiesMemory(buffers[index]))
+      byBegin.push_back(index);
+  llvm::sort(byBegin, [&](unsigned a, unsigned b) {
+    return buffers[a].begin < buffers[b].begin;
+  });
+  std::vector<unsigned> conflicts(buffers.size(), 0);
+  for (unsigned i = 0; i < byBegin.size(); ++i)
+    for (unsigned j = i + 1; j < byBegin.size() && buffers[byBegin[j]].begin <
+                                                       buffers[byBegin[i]].end;
+         ++j) {
+      ++conflicts[byBegin[i]];
+      ++conflicts[byBegin[j]];
+    }
+  return conflicts;
+}
+
+std::vector<int64_t>
+memopt::packing::runHeuristic(const PackingProblem &problem,
+                              PackingAlgorithm algorithm) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  std::vector<unsigned> order(buffers.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto lifetime = [&](unsigned i) { return buffers[i].end - buffers[i].begin; };
+  switch (algorithm) {
+  case PackingAlgorithm::SizeDescendingBestFit:
+    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+      return std::make_tuple(-buffers[a].size, -lifetime(a), buffers[a].begin) <
+             std::make_tuple(-buffers[b].size, -lifetime(b), buffers[b].begin);
+    });
+    return placeGreedily(problem, order, GapChoice::BestFit);
+  case PackingAlgorithm::StartOrderBestFit:
+    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+      return std::make_tuple(buffers[a].begin, -lifetime(a), -buffers[a].size) <
+             std::make_tuple(buffers[b].begin, -lifetime(b), -buffers[b].size);
+    });
+    return placeGreedily(problem, order, GapChoice::BestFit);
+  case PackingAlgorithm::GreedyByConflicts: {
+    std::vector<unsigned> conflicts = countConflicts(problem);
+    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+      return std::make_tuple(conflicts[a], buffers[a].size) >
+             std::make_tuple(conflicts[b], buffers[b].size);
+    });
+    return placeGreedily(problem, order, GapChoice::FirstFit);
+  }
+  case PackingAlgorithm::BestOfAll:
+  case PackingAlgorithm::Exact:
+  case PackingAlgorithm::Auto:
+    break;
+  }
+  llvm_unreachable("not a single heuristic");
+}

@@ -1,0 +1,248 @@
+//===- Packing.cpp - Packing driver, lower bound and checker --------------===//
+
+#include "PackingInternal.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ErrorHandling.h"
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <limits>
+
+using namespace memopt;
+using namespace memopt::packing;
+
+llvm::StringRef memopt::getPackingAlgorithmName(PackingAlgorithm algorithm) {
+  switch (algorithm) {
+  case PackingAlgorithm::SizeDescendingBestFit:
+    return "size-best-fit";
+  case PackingAlgorithm::StartOrderBestFit:
+    return "start-best-fit";
+  case PackingAlgorithm::GreedyByConflicts:
+    return "conflicts";
+  case PackingAlgorithm::BestOfAll:
+    return "best";
+  case PackingAlgorithm::Exact:
+    return "exact";
+  case PackingAlgorithm::Auto:
+    return "auto";
+  }
+  llvm_unreachable("unknown packing algorithm");
+}
+
+std::optional<PackingAlgorithm>
+memopt::parsePackingAlgorithm(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<PackingAlgorithm>>(name)
+      .Case("size-best-fit", PackingAlgorithm::SizeDescendingBestFit)
+      .Case("start-best-fit", PackingAlgorithm::StartOrderBestFit)
+      .Case("conflicts", PackingAlgorithm::GreedyByConflicts)
+      .Case("best", PackingAlgorithm::BestOfAll)
+      .Case("exact", PackingAlgorithm::Exact)
+      .Case("auto", PackingAlgorithm::Auto)
+      .Default(std::nullopt);
+}
+
+llvm::StringRef memopt::getPackingStatusName(PackingStatus status) {
+  switch (status) {
+  case PackingStatus::Optimal:
+    return "optimal";
+  case PackingStatus::Feasible:
+    return "feasible";
+  case PackingStatus::Infeasible:
+    return "infeasible";
+  case PackingStatus::Timeout:
+    return "timeout";
+  }
+  llvm_unreachable("unknown packing status");
+}
+
+std::optional<std::string>
+memopt::verifyPackingProblem(const PackingProblem &problem) {
+  for (const PackingBuffer &buffer : problem.buffers) {
+    std::string name = "buffer '" + buffer.id + "'";
+    if (buffer.size < 0)
+      return name + " has a negative size";
+    if (buffer.alignment < 1)
+      return name + " has an alignment below one";
+    if (buffer.end < buffer.begin)
+      return name + " ends before it begins";
+  }
+  if (problem.capacity && *problem.capacity < 0)
+    return std::string("the capacity is negative");
+  return std::nullopt;
+}
+
+int64_t memopt::maxLiveBytes(const PackingProblem &problem) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  std::vector<unsigned> byBegin;
+  for (unsigned index = 0; index < buffers.size(); ++index)
+    if (occupiesMemory(buffers[index]))
+      byBegin.push_back(index);
+  llvm::sort(byBegin, [&](unsigned a, unsigned b) {
+    return buffers[a].begin < buffers[b].begin;
+  });
+  bool aligned = llvm::any_of(buffers, [](const PackingBuffer &buffer) {
+    return buffer.alignment > 1;
+  });
+
+  // The live set right after each distinct begin step holds every maximum.
+  std::vector<unsigned> live;
+  int64_t liveBytes = 0, bound = 0;
+  for (size_t next = 0; next < byBegin.size();) {
+    int64_t step = buffers[byBegin[next]].begin;
+    llvm::erase_if(live, [&](unsigned index) {
+      if (buffers[index].end > step)
+        return false;
+      liveBytes -= buffers[index].size;
+      return true;
+    });
+    for (; next < byBegin.size() && buffers[byBegin[next]].begin == step;
+         ++next) {
+      live.push_back(byBegin[next]);
+      liveBytes += buffers[byBegin[next]].size;
+    }
+    if (!aligned) {
+      bound = std::max(bound, liveBytes);
+      continue;
+    }
+    // Whichever buffer lies highest starts above all the others, at an
+    // offset aligned for it.
+    int64_t needed = std::numeric_limits<int64_t>::max();
+    for (unsigned index : live) {
+      const PackingBuffer &top = buffers[index];
+      needed = std::min(needed, alignUp(liveBytes - top.size, top.alignment) +
+                                    top.size);
+    }
+    bound = std::max(bound, needed);
+  }
+  return bound;
+}
+
+std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
+                                                const PackingResult &result) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  if (result.offsets.size() != buffers.size())
+    return "expected " + std::to_string(buffers.size()) + " offsets, got " +
+           std::to_string(result.offsets.size());
+  auto name = [&](unsigned index) {
+    return "buffer '" + buffers[index].id + "'";
+  };
+  std::vector<unsigned> byBegin;
+  for (unsigned index = 0; index < buffers.size(); ++index) {
+    const PackingBuffer &buffer = buffers[index];
+    int64_t offset = result.offsets[index];
+    if (offset < 0)
+      return name(index) + " has a negative offset";
+    if (offset % buffer.alignment != 0)
+      return name(index) + " at offset " + std::to_string(offset) +
+             " is not aligned to " + std::to_string(buffer.alignment);
+    if (!occupiesMemory(buffer))
+      continue;
+    if (offset + buffer.size > result.arenaBytes)
+      return name(index) + " ends at " + std::to_string(offset + buffer.size) +
+             ", past the arena of " + std::to_string(result.arenaBytes) +
+             " bytes";
+    byBegin.push_back(index);
+  }
+  llvm::sort(byBegin, [&](unsigned a, unsigned b) {
+    return buffers[a].begin < buffers[b].begin;
+  });
+  for (size_t i = 0; i < byBegin.size(); ++i) {
+    unsigned a = byBegin[i];
+    for (size_t j = i + 1;
+         j < byBegin.size() && buffers[byBegin[j]].begin < buffers[a].end;
+         ++j) {
+      unsigned b = byBegin[j];
+      int64_t sharedBegin = std::max(result.offsets[a], result.offsets[b]);
+      int64_t sharedEnd = std::min(result.offsets[a] + buffers[a].size,
+                                   result.offsets[b] + buffers[b].size);
+      if (sharedBegin < sharedEnd)
+        return name(a) + " and " + name(b) + " are live together at step " +
+               std::to_string(buffers[b].begin) + " and share bytes [" +
+               std::to_string(sharedBegin) + ", " + std::to_string(sharedEnd) +
+               ")";
+    }
+  }
+  if (result.lowerBoundBytes > result.arenaBytes)
+    return "the lower bound " + std::to_string(result.lowerBoundBytes) +
+           " exceeds the arena of " + std::to_string(result.arenaBytes) +
+           " bytes";
+  bool claimsToFit = result.status == PackingStatus::Optimal ||
+                     result.status == PackingStatus::Feasible;
+  if (claimsToFit && problem.capacity && result.arenaBytes > *problem.capacity)
+    return "the arena of " + std::to_string(result.arenaBytes) +
+           " bytes exceeds the capacity of " +
+           std::to_string(*problem.capacity) + " bytes";
+  return std::nullopt;
+}
+
+PackingResult memopt::packBuffers(const PackingProblem &problem,
+                                  const PackingOptions &options) {
+  assert(!verifyPackingProblem(problem) && "malformed packing problem");
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+
+  PackingResult result;
+  result.lowerBoundBytes = maxLiveBytes(problem);
+  auto consider = [&](llvm::StringRef name, std::vector<int64_t> offsets) {
+    int64_t arena = arenaOf(problem, offsets);
+    result.candidates.push_back({name.str(), arena});
+    if (!result.algorithm.empty() && arena >= result.arenaBytes)
+      return;
+    result.offsets = std::move(offsets);
+    result.arenaBytes = arena;
+    result.algorithm = name.str();
+  };
+
+  PackingAlgorithm algorithm = options.algorithm;
+  bool runsAllHeuristics = algorithm == PackingAlgorithm::BestOfAll ||
+                           algorithm == PackingAlgorithm::Exact ||
+                           algorithm == PackingAlgorithm::Auto;
+  if (runsAllHeuristics) {
+    for (PackingAlgorithm heuristic : {PackingAlgorithm::SizeDescendingBestFit,
+                                       PackingAlgorithm::StartOrderBestFit,
+                                       PackingAlgorithm::GreedyByConflicts})
+      consider(getPackingAlgorithmName(heuristic),
+               runHeuristic(problem, heuristic));
+  } else {
+    consider(getPackingAlgorithmName(algorithm),
+             runHeuristic(problem, algorithm));
+  }
+
+  std::optional<int64_t> capacity = problem.capacity;
+  bool provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
+  bool provenInfeasible = capacity && *capacity < result.lowerBoundBytes;
+  // `auto` searches only for a packing within the capacity, if there may be
+  // one the heuristics missed.
+  bool searches = algorithm == PackingAlgorithm::Exact ||
+                  (algorithm == PackingAlgorithm::Auto && !provenInfeasible &&
+                   !(capacity && result.arenaBytes <= *capacity));
+  if (searches && !provenOptimal) {
+    bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
+    ExactOutcome exact = minimizeArena(
+        problem, result.offsets, result.lowerBoundBytes, capacity,
+        stopOnceFitting, Deadline(options.timeLimitSeconds - elapsed()));
+    consider(getPackingAlgorithmName(PackingAlgorithm::Exact),
+             std::move(exact.offsets));
+    provenOptimal =
+        exact.provenOptimal || result.arenaBytes <= result.lowerBoundBytes;
+    provenInfeasible |= exact.provenInfeasible;
+  }
+
+  bool fits = !capacity || result.arenaBytes <= *capacity;
+  if (fits)
+    result.status =
+        provenOptimal ? PackingStatus::Optimal : PackingStatus::Feasible;
+  else if (provenInfeasible || provenOptimal)
+    result.status = PackingStatus::Infeasible;
+  else
+    result.status = PackingStatus::Timeout;
+  result.seconds = elapsed();
+  return result;
+}

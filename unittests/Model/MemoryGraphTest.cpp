@@ -2,13 +2,14 @@
 
 #include "memopt/Model/MemoryGraph.h"
 #include "memopt/Model/RandomGraphs.h"
+#include "Support/BruteForce.h"
 
 #include "gtest/gtest.h"
 
 #include <algorithm>
-#include <functional>
 
 using namespace memopt;
+using memopt::testing::forEachSchedule;
 
 namespace {
 
@@ -43,36 +44,6 @@ int64_t bruteForceLiveBytes(const MemoryGraph &graph,
   return live - graph.inPlaceSavings(node, [&](unsigned operand) {
            return step + 1 == order.size() || !isLiveAt(operand, step + 1);
          });
-}
-
-/// Calls `visit` on every valid schedule of `graph`.
-void forEachSchedule(const MemoryGraph &graph,
-                     const std::function<void(const std::vector<unsigned> &)>
-                         &visit) {
-  std::vector<unsigned> order, remainingPreds(graph.numNodes());
-  for (unsigned node = 0; node < graph.numNodes(); ++node)
-    remainingPreds[node] = graph.node(node).preds.size();
-  std::vector<bool> done(graph.numNodes(), false);
-  std::function<void()> extend = [&]() {
-    if (order.size() == graph.numNodes()) {
-      visit(order);
-      return;
-    }
-    for (unsigned node = 0; node < graph.numNodes(); ++node) {
-      if (done[node] || remainingPreds[node] != 0)
-        continue;
-      done[node] = true;
-      order.push_back(node);
-      for (unsigned succ : graph.node(node).succs)
-        --remainingPreds[succ];
-      extend();
-      for (unsigned succ : graph.node(node).succs)
-        ++remainingPreds[succ];
-      order.pop_back();
-      done[node] = false;
-    }
-  };
-  extend();
 }
 
 TEST(MemoryGraph, HandComputedChain) {

@@ -2,7 +2,7 @@
 
 #include "memopt/Schedule/Segments.h"
 
-#include "BruteForce.h"
+#include "Support/BruteForce.h"
 #include "memopt/Model/RandomGraphs.h"
 
 #include "gtest/gtest.h"

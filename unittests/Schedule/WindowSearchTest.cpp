@@ -2,7 +2,7 @@
 
 #include "WindowSearch.h"
 
-#include "BruteForce.h"
+#include "Support/BruteForce.h"
 #include "ScheduleSimulator.h"
 #include "memopt/Model/RandomGraphs.h"
 

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MEMOPT_UNITTESTS_SCHEDULE_BRUTEFORCE_H
-#define MEMOPT_UNITTESTS_SCHEDULE_BRUTEFORCE_H
+#ifndef MEMOPT_UNITTESTS_SUPPORT_BRUTEFORCE_H
+#define MEMOPT_UNITTESTS_SUPPORT_BRUTEFORCE_H
 
 #include "memopt/Model/MemoryGraph.h"
 
@@ -81,4 +81,4 @@ inline int64_t bruteForceOptimum(const MemoryGraph &graph,
 
 } // namespace memopt::testing
 
-#endif // MEMOPT_UNITTESTS_SCHEDULE_BRUTEFORCE_H
+#endif // MEMOPT_UNITTESTS_SUPPORT_BRUTEFORCE_H

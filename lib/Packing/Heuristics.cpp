@@ -93,13 +93,7 @@ static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
 /// For each buffer, how many others are live at some step together with it.
 static std::vector<unsigned> countConflicts(const PackingProblem &problem) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
-  std::vector<unsigned> byBegin;
-  for (unsigned index = 0; index < buffers.size(); ++index)
-    if (occupiesMemory(buffers[index]))
-      byBegin.push_back(index);
-  llvm::sort(byBegin, [&](unsigned a, unsigned b) {
-    return buffers[a].begin < buffers[b].begin;
-  });
+  std::vector<unsigned> byBegin = occupyingBuffersByBegin(problem);
   std::vector<unsigned> conflicts(buffers.size(), 0);
   for (unsigned i = 0; i < byBegin.size(); ++i)
     for (unsigned j = i + 1; j < byBegin.size() && buffers[byBegin[j]].begin <

@@ -74,7 +74,8 @@ memopt::verifyPackingProblem(const PackingProblem &problem) {
   return std::nullopt;
 }
 
-int64_t memopt::maxLiveBytes(const PackingProblem &problem) {
+std::vector<unsigned>
+memopt::packing::occupyingBuffersByBegin(const PackingProblem &problem) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
   std::vector<unsigned> byBegin;
   for (unsigned index = 0; index < buffers.size(); ++index)
@@ -83,6 +84,12 @@ int64_t memopt::maxLiveBytes(const PackingProblem &problem) {
   llvm::sort(byBegin, [&](unsigned a, unsigned b) {
     return buffers[a].begin < buffers[b].begin;
   });
+  return byBegin;
+}
+
+int64_t memopt::maxLiveBytes(const PackingProblem &problem) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  std::vector<unsigned> byBegin = occupyingBuffersByBegin(problem);
   bool aligned = llvm::any_of(buffers, [](const PackingBuffer &buffer) {
     return buffer.alignment > 1;
   });

@@ -30,6 +30,9 @@ inline bool occupiesMemory(const PackingBuffer &buffer) {
   return buffer.size > 0 && buffer.begin < buffer.end;
 }
 
+/// The buffers that occupy memory, by increasing start step.
+std::vector<unsigned> occupyingBuffersByBegin(const PackingProblem &problem);
+
 /// Whether the lifetimes of two buffers that occupy memory overlap.
 inline bool livesOverlap(const PackingBuffer &a, const PackingBuffer &b) {
   return a.begin < b.end && b.begin < a.end;

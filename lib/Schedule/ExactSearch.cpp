@@ -168,22 +168,33 @@ void ExactSearch::collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
   }
 }
 
-SearchResult ExactSearch::findOptimal(int64_t budget, int64_t floor,
-                                      const SearchLimits &limits) {
-  SearchResult result;
-  unsigned size = segment.size(), words = wordsFor(size);
-  std::vector<uint64_t> key(words, 0);
+std::optional<unsigned> ExactSearch::startSearch(int64_t budget,
+                                                 int64_t floor,
+                                                 std::vector<uint64_t> &key,
+                                                 SearchResult &result) {
   table->clear();
   int64_t rootPeak = std::max(floor, segment.lowerBound());
   result.lowerBound = rootPeak;
   if (rootPeak > budget) {
     result.outcome = SearchOutcome::NoneWithinBudget;
     result.lowerBound = justAbove(budget);
-    return result;
+    return std::nullopt;
   }
   unsigned root = table->findOrInsert(key.data(), 0).first;
   table->info(root) = {
       rootPeak, segment.liveBytesOnEntry(), kNoState, kNoState, 0, false};
+  return root;
+}
+
+SearchResult ExactSearch::findOptimal(int64_t budget, int64_t floor,
+                                      const SearchLimits &limits) {
+  SearchResult result;
+  unsigned size = segment.size(), words = wordsFor(size);
+  std::vector<uint64_t> key(words, 0);
+  std::optional<unsigned> root = startSearch(budget, floor, key, result);
+  if (!root)
+    return result;
+  int64_t rootPeak = result.lowerBound;
 
   // Min-heap on peak; among equal peaks, deeper states first.
   struct Entry {
@@ -195,7 +206,7 @@ SearchResult ExactSearch::findOptimal(int64_t budget, int64_t floor,
     return std::make_tuple(a.peak, -int64_t(a.depth)) >
            std::make_tuple(b.peak, -int64_t(b.depth));
   };
-  std::vector<Entry> heap{{rootPeak, 0, root}};
+  std::vector<Entry> heap{{rootPeak, 0, *root}};
   std::vector<Move> moves;
   size_t pops = 0;
   while (!heap.empty()) {
@@ -259,17 +270,10 @@ SearchResult ExactSearch::findWithin(int64_t budget, int64_t floor,
   SearchResult result;
   unsigned size = segment.size(), words = wordsFor(size);
   std::vector<uint64_t> key(words, 0);
-  table->clear();
-  int64_t rootPeak = std::max(floor, segment.lowerBound());
-  result.lowerBound = rootPeak;
-  if (rootPeak > budget) {
-    result.outcome = SearchOutcome::NoneWithinBudget;
-    result.lowerBound = justAbove(budget);
+  std::optional<unsigned> root = startSearch(budget, floor, key, result);
+  if (!root)
     return result;
-  }
-  unsigned root = table->findOrInsert(key.data(), 0).first;
-  table->info(root) = {
-      rootPeak, segment.liveBytesOnEntry(), kNoState, kNoState, 0, false};
+  int64_t rootPeak = result.lowerBound;
   if (size == 0) {
     result.outcome = SearchOutcome::Found;
     result.peak = rootPeak;
@@ -300,7 +304,7 @@ SearchResult ExactSearch::findWithin(int64_t budget, int64_t floor,
              std::make_tuple(b.step.liveAfter, b.step.bytes, b.node);
     });
   };
-  openFrame(root);
+  openFrame(*root);
   size_t steps = 0;
   while (true) {
     if ((++steps % 256 == 0 && SteadyClock::now() >= limits.deadline) ||

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace memopt {
@@ -99,6 +100,14 @@ private:
   /// raising the peak (which never loses an optimal order).
   void collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
                     bool first, std::vector<Move> &moves) const;
+
+  /// Clears the state table and inserts the empty state, keyed by `key`
+  /// (all zero). Returns its index, or nothing when the segment's own bound
+  /// already exceeds `budget`; `result` gets the root's lower bound, or the
+  /// outcome when there is nothing to search.
+  std::optional<unsigned> startSearch(int64_t budget, int64_t floor,
+                                      std::vector<uint64_t> &key,
+                                      SearchResult &result);
 
   const SegmentModel &segment;
   /// The dependence of each node with the highest local id (the node

@@ -788,13 +788,22 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
   }
 
   // Then bisect between the lower bound and the best arena, in rounds of a
-  // doubling node limit. A capacity that runs out of nodes is not decided:
-  // the round goes on above it, and the next round tries it again with more
-  // nodes. Capacities that are hard to fill are scattered, so this finds
-  // small arenas sooner than walking down from the best one.
+  // doubling node limit. Each round first tries the lower bound itself: real
+  // problems often pack exactly there, and proving it ends the search. A
+  // capacity that runs out of nodes is not decided: the round goes on above
+  // it, and the next round tries it again with more nodes. Capacities that
+  // are hard to fill are scattered, so this finds small arenas sooner than
+  // walking down from the best one.
   lowerBound = roundUp(lowerBound);
   for (int64_t nodeLimit = firstNodeLimit; result.arenaBytes > lowerBound;
        nodeLimit = std::min(2 * nodeLimit, maxNodeLimit)) {
+    SearchOutcome atBound = tryCapacity(lowerBound, nodeLimit);
+    if (atBound == SearchOutcome::OutOfTime)
+      return result;
+    if (atBound == SearchOutcome::Found)
+      break;
+    if (atBound == SearchOutcome::Exhausted)
+      lowerBound += granule;
     int64_t low = lowerBound, high = roundDown(result.arenaBytes - 1);
     while (low <= high) {
       int64_t middle = low + roundDown((high - low) / 2);

@@ -19,7 +19,12 @@ echo
 "$build/bin/memopt-schedule-bench" --time-limit="$limit" \
   "$shared"/instances/remat-graphs/*.json
 echo
-echo "## Packing MiniMalloc's instances, time limit $limit s"
+echo "## Packing MiniMalloc's challenging instances into their capacity"
+echo
+"$build/bin/memopt-pack" --time-limit="$limit" --capacity=1048576 \
+  "$shared"/instances/packing/[A-K].1048576.csv || true
+echo
+echo "## The smallest arena for each, time limit $limit s"
 echo
 "$build/bin/memopt-pack" --time-limit="$limit" \
   "$shared"/instances/packing/*.csv

@@ -46,9 +46,11 @@ GENERATED = [
 ]
 
 
-def run_report(opt, model, passes, pure):
-    """Runs memopt-opt with `passes` then memopt-report; returns its JSON."""
-    options = f"pure-dialects={PURE}" if pure else ""
+def run_report(opt, model, passes, pure, in_place):
+    """Runs memopt-opt with `passes` then memopt-report, under the same memory
+    model as the passes; returns the report's JSON."""
+    options = (f"pure-dialects={PURE}" if pure else "") + (
+        " in-place=true" if in_place else "")
     cmd = [opt, model, "--allow-unregistered-dialect"] + passes + [
         f"--memopt-report=format=json {options}".strip(), "-o", os.devnull]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -72,7 +74,7 @@ def bench_model(opt, name, path, pure, args):
     row = {"model": name, "schedule": {}, "packing": {}}
     for algorithm in SCHEDULERS:
         report = run_report(opt, path, [schedule_pass(algorithm, args, pure)],
-                            pure)
+                            pure, args.in_place)
         row["ops"] = report["ops"]
         row["input_peak"] = report["input_peak_bytes"]
         row["schedule"][algorithm] = {
@@ -91,7 +93,7 @@ def bench_model(opt, name, path, pure, args):
                   f"time-limit={args.time_limit}"
                   + (f" pure-dialects={PURE}" if pure else "")
                   + (" in-place=true" if args.in_place else "")]
-        report = run_report(opt, path, passes, pure)
+        report = run_report(opt, path, passes, pure, args.in_place)
         row["max_live"] = report["peak_bytes"]
         row["packing"][packer] = {
             "arena": report["arena_bytes"],

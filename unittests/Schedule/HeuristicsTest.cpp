@@ -12,24 +12,6 @@ using namespace memopt::testing;
 
 namespace {
 
-/// Two branches a1 -> a2 and b1 -> b2 (100-byte then 1-byte values) into a
-/// join. Finishing one branch before starting the other peaks at 102 bytes;
-/// the input order a1 b1 a2 b2 peaks at 201.
-MemoryGraph twoBranches() {
-  MemoryGraph graph;
-  unsigned a1 = graph.addNode("a1"), b1 = graph.addNode("b1"),
-           a2 = graph.addNode("a2"), b2 = graph.addNode("b2"),
-           join = graph.addNode("join");
-  unsigned va1 = graph.addValue(100, a1), vb1 = graph.addValue(100, b1);
-  unsigned va2 = graph.addValue(1, a2), vb2 = graph.addValue(1, b2);
-  graph.markEscaping(graph.addValue(1, join));
-  graph.addUse(va1, a2);
-  graph.addUse(vb1, b2);
-  graph.addUse(va2, join);
-  graph.addUse(vb2, join);
-  return graph;
-}
-
 TEST(Heuristics, FinishBranchesOneByOne) {
   MemoryGraph graph = twoBranches();
   ModelOptions model;

@@ -50,20 +50,9 @@ TEST(Scheduler, EmptyGraph) {
 }
 
 TEST(Scheduler, ReordersTwoBranches) {
-  // Two independent branches a1 -> a2 and b1 -> b2 into a join. Running a
-  // branch to the end before starting the other frees its big value first.
-  MemoryGraph graph;
-  unsigned a1 = graph.addNode("a1"), b1 = graph.addNode("b1"),
-           a2 = graph.addNode("a2"), b2 = graph.addNode("b2"),
-           join = graph.addNode("join");
-  unsigned va1 = graph.addValue(100, a1), vb1 = graph.addValue(100, b1);
-  unsigned va2 = graph.addValue(1, a2), vb2 = graph.addValue(1, b2);
-  unsigned out = graph.addValue(1, join);
-  graph.addUse(va1, a2);
-  graph.addUse(vb1, b2);
-  graph.addUse(va2, join);
-  graph.addUse(vb2, join);
-  graph.markEscaping(out);
+  // Running a branch to the end before starting the other frees its big
+  // value first.
+  MemoryGraph graph = twoBranches();
   ScheduleResult result =
       runScheduler(graph, ScheduleAlgorithm::DynamicProgramming, false);
   EXPECT_EQ(result.inputPeakBytes, 201);

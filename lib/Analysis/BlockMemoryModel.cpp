@@ -10,11 +10,14 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/RegionKindInterface.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace memopt;
@@ -49,7 +52,7 @@ bool isFrontendElementwise(Operation *op) {
       "min",       "minimum",    "mul",        "multiply", "neg",
       "negate",    "not",        "or",         "pow",      "power",
       "reciprocal", "relu",      "remainder",  "round_nearest_even",
-      "reshape",   "rsqrt",      "select",     "sigmoid",  "sign",
+      "rsqrt",      "select",     "sigmoid",  "sign",
       "sine",
       "sin",       "softplus",   "sqrt",       "sub",      "subtract",
       "tanh",      "typecast",   "where",      "xor"};
@@ -63,13 +66,38 @@ bool isInPlaceCapable(Operation *op) {
   if (op->hasTrait<OpTrait::Elementwise>() ||
       op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>())
     return true;
-  // Reshapes only reinterpret their operand's bytes.
-  if (isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
-          tensor::ReshapeOp>(op))
-    return true;
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
     return linalgOp.hasPureTensorSemantics() && linalg::isElementwise(linalgOp);
   return false;
+}
+
+/// The tensor whose bytes the result of `op` reinterprets or selects, if `op`
+/// is a view: reshapes, casts and slices bufferize to views of their source
+/// (`memref.collapse_shape`, `memref.cast`, `memref.subview`, ...) and
+/// allocate nothing. Frontend reshapes, squeezes, flattens and bitcasts are
+/// recognised by name when they keep the byte size of their first operand.
+std::optional<Value> getViewSource(Operation *op) {
+  if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
+      op->getNumOperands() == 0 || !isa<TensorType>(op->getResultTypes()[0]))
+    return std::nullopt;
+  if (isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+          tensor::ReshapeOp, tensor::CastOp, tensor::BitcastOp,
+          tensor::ExtractSliceOp>(op))
+    return op->getOperand(0);
+  if (op->isRegistered())
+    return std::nullopt;
+  static const llvm::StringSet<> names = {
+      "reshape", "squeeze", "unsqueeze", "flatten", "bitcast",
+      "bitcast_convert", "expand_dims"};
+  if (!names.contains(getLowerCaseOpName(op)))
+    return std::nullopt;
+  Value source = op->getOperand(0);
+  ByteSize sourceSize = getByteSize(source.getType());
+  ByteSize resultSize = getByteSize(op->getResultTypes()[0]);
+  if (!isa<TensorType>(source.getType()) || !sourceSize.isKnown() ||
+      !resultSize.isKnown() || sourceSize.bytes != resultSize.bytes)
+    return std::nullopt;
+  return source;
 }
 
 /// Whether the results of `op` are resident: constants and global reads.
@@ -116,18 +144,28 @@ private:
   std::optional<unsigned> addSizedValue(Value value, std::optional<unsigned> node,
                                         bool resident, Operation *reportOn);
 
+  std::optional<SmallVector<unsigned, 1>> getReusedInitBuffers(OpResult result);
+
   const ExtractionOptions &options;
   BlockMemoryModel &model;
+  /// The node of each operation of the block.
+  llvm::DenseMap<Operation *, unsigned> nodeOfOp;
+  /// The SSA value whose contents each buffer holds now: its defining value,
+  /// then each destination-style result written into it.
+  llvm::DenseMap<unsigned, Value> holderOfBuffer;
+  /// Buffers read through a view: writing into them would change the view.
+  llvm::DenseSet<unsigned> viewedBuffers;
+  /// Sum of all value sizes so far; every partial sum of sizes then fits.
+  int64_t totalBytes = 0;
   llvm::StringSet<> pureDialectsUsed;
+  llvm::StringMap<unsigned> barrierOpsByDialect;
   std::optional<unsigned> lastWriter;
   SmallVector<unsigned> readersSinceWriter;
 };
 
 } // namespace
 
-/// Whether an unregistered op, with everything its regions hold, may be
-/// treated as free of side effects.
-static bool isAssumedPure(Operation *op, ArrayRef<std::string> pureDialects) {
+bool memopt::isAssumedPure(Operation *op, ArrayRef<std::string> pureDialects) {
   WalkResult result = op->walk([&](Operation *nested) {
     bool pure =
         nested->isRegistered()
@@ -142,8 +180,14 @@ static bool isAssumedPure(Operation *op, ArrayRef<std::string> pureDialects) {
 
 EffectKind Extractor::classifyEffects(Operation *op) {
   if (!op->isRegistered()) {
-    if (!isAssumedPure(op, options.pureDialects))
+    if (!isAssumedPure(op, options.pureDialects)) {
+      // Count the barriers that listing their dialect as pure would free.
+      StringRef dialect = op->getName().getDialectNamespace();
+      if (!llvm::is_contained(options.pureDialects, dialect) &&
+          !hasSideEffectsByName(op))
+        ++barrierOpsByDialect[dialect];
       return EffectKind::Write;
+    }
     pureDialectsUsed.insert(op->getName().getDialectNamespace());
     return EffectKind::None;
   }
@@ -186,18 +230,27 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
          << "; the function is left unchanged";
     return std::nullopt;
   }
-  unsigned id = model.graph.addValue(size.isKnown() ? size.bytes : 0, node,
-                                     resident);
+  int64_t bytes = size.isKnown() ? size.bytes : 0;
+  if (llvm::AddOverflow(totalBytes, bytes, totalBytes)) {
+    reportOn->emitWarning()
+        << "memopt cannot model this function: the sizes of its values add "
+           "up to more than 2^63 bytes; the function is left unchanged";
+    return std::nullopt;
+  }
+  unsigned id = model.graph.addValue(bytes, node, resident);
   model.irValues.push_back(value);
   model.valueIds[value].push_back(id);
+  holderOfBuffer[id] = value;
   return id;
 }
 
-/// The buffers a destination-style op writes its tensor result into: the
-/// buffers of the tied init operand when this op is its only user, so that
-/// the init dies here in every order and bufferization reuses its storage.
-static std::optional<SmallVector<unsigned, 1>>
-getReusedInitBuffers(OpResult result, const BlockMemoryModel &model) {
+/// The buffer a destination-style op writes its tensor result into: the
+/// buffer of the tied init when this op is the init's only user and the init
+/// holds that buffer alone (no view reads it), so that the init dies here in
+/// every order and bufferization writes in place. The result is then a new
+/// SSA value in the same storage; its users still depend on this op.
+std::optional<SmallVector<unsigned, 1>>
+Extractor::getReusedInitBuffers(OpResult result) {
   auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
   if (!dps || !isa<TensorType>(result.getType()))
     return std::nullopt;
@@ -205,35 +258,54 @@ getReusedInitBuffers(OpResult result, const BlockMemoryModel &model) {
   if (!init || !init->get().hasOneUse())
     return std::nullopt;
   auto it = model.valueIds.find(init->get());
-  if (it == model.valueIds.end() || it->second.empty() ||
-      llvm::any_of(it->second, [&](unsigned id) {
-        return model.graph.value(id).resident;
-      }))
+  if (it == model.valueIds.end() || it->second.size() != 1)
+    return std::nullopt;
+  unsigned buffer = it->second.front();
+  if (model.graph.value(buffer).resident || viewedBuffers.contains(buffer) ||
+      holderOfBuffer.lookup(buffer) != init->get())
     return std::nullopt;
   return it->second;
 }
 
 LogicalResult Extractor::addResults(Operation *op, unsigned node) {
   bool resident = producesResidentValues(op);
+  // `tensor.empty` only gives a shape: the op that writes into it allocates.
+  if (isa<tensor::EmptyOp>(op)) {
+    model.valueIds[op->getResult(0)] = {};
+    return success();
+  }
+  if (std::optional<Value> source = getViewSource(op)) {
+    SmallVector<unsigned, 1> aliased = model.valueIds.lookup(*source);
+    viewedBuffers.insert(aliased.begin(), aliased.end());
+    model.valueIds[op->getResult(0)] = std::move(aliased);
+    return success();
+  }
   for (OpResult result : op->getResults()) {
     if (std::optional<SmallVector<unsigned, 1>> reused =
-            getReusedInitBuffers(result, model)) {
+            getReusedInitBuffers(result)) {
+      holderOfBuffer[reused->front()] = result;
       model.valueIds[result] = std::move(*reused);
       continue;
     }
     // A memref that the op does not allocate aliases its memref operands.
+    // Regions may yield any memref they capture, so those count too.
     if (isa<BaseMemRefType>(result.getType()) && !resident &&
         !hasEffect<MemoryEffects::Allocate>(op, result)) {
+      llvm::SetVector<Value> reachable(op->getOperands().begin(),
+                                       op->getOperands().end());
+      getUsedValuesDefinedAbove(op->getRegions(), reachable);
       SmallVector<unsigned, 1> aliased;
-      for (Value operand : op->getOperands()) {
-        if (!isa<BaseMemRefType>(operand.getType()))
+      bool readsMemrefs = false;
+      for (Value value : reachable) {
+        if (!isa<BaseMemRefType>(value.getType()))
           continue;
-        auto it = model.valueIds.find(operand);
+        readsMemrefs = true;
+        auto it = model.valueIds.find(value);
         if (it != model.valueIds.end())
           llvm::append_range(aliased, it->second);
       }
-      if (!aliased.empty() ||
-          llvm::any_of(op->getOperandTypes(), llvm::IsaPred<BaseMemRefType>)) {
+      if (readsMemrefs) {
+        viewedBuffers.insert(aliased.begin(), aliased.end());
         model.valueIds[result] = std::move(aliased);
         continue;
       }
@@ -249,6 +321,12 @@ void Extractor::addUses(Operation *op, unsigned node) {
                               op->getOperands().end());
   getUsedValuesDefinedAbove(op->getRegions(), used);
   for (Value value : used) {
+    // Data dependences follow the SSA values, whatever storage they share.
+    if (Operation *definingOp = value.getDefiningOp()) {
+      auto producer = nodeOfOp.find(definingOp);
+      if (producer != nodeOfOp.end())
+        model.graph.addOrderingEdge(producer->second, node);
+    }
     auto it = model.valueIds.find(value);
     if (it == model.valueIds.end())
       continue;
@@ -284,29 +362,43 @@ LogicalResult Extractor::run(FunctionOpInterface function) {
         << llvm::range_size(body) << " blocks and is left unchanged";
     return failure();
   }
+  if (auto regionKinds =
+          dyn_cast<RegionKindInterface>(function.getOperation());
+      regionKinds &&
+      regionKinds.getRegionKind(body.getRegionNumber()) == RegionKind::Graph) {
+    function->emitWarning()
+        << "memopt models SSA-ordered function bodies; this one is a graph "
+           "region, whose operations have no order, and is left unchanged";
+    return failure();
+  }
   Block &block = body.front();
   model.block = &block;
   for (BlockArgument argument : block.getArguments())
     if (!addSizedValue(argument, std::nullopt, /*resident=*/true, function))
       return failure();
 
-  Operation *terminator =
-      !block.empty() && block.back().hasTrait<OpTrait::IsTerminator>()
-          ? &block.back()
-          : nullptr;
+  // The last op stays last unless it is known not to be a terminator: an
+  // unregistered op may be one.
+  if (!block.empty() &&
+      block.back().mightHaveTrait<OpTrait::IsTerminator>())
+    model.terminator = &block.back();
   for (Operation &op : block) {
-    if (&op == terminator)
+    if (&op == model.terminator)
       break;
     unsigned node = model.graph.addNode(op.getName().getStringRef().str(),
                                         isInPlaceCapable(&op));
     model.nodeOps.push_back(&op);
+    nodeOfOp[&op] = node;
     addUses(&op, node);
     if (failed(addResults(&op, node)))
       return failure();
     addOrdering(&op, node);
   }
-  if (terminator) {
-    for (Value value : terminator->getOperands()) {
+  if (model.terminator) {
+    llvm::SetVector<Value> escaping(model.terminator->getOperands().begin(),
+                                    model.terminator->getOperands().end());
+    getUsedValuesDefinedAbove(model.terminator->getRegions(), escaping);
+    for (Value value : escaping) {
       auto it = model.valueIds.find(value);
       if (it == model.valueIds.end())
         continue;
@@ -314,6 +406,10 @@ LogicalResult Extractor::run(FunctionOpInterface function) {
         model.graph.markEscaping(id);
     }
   }
+  for (const auto &entry : barrierOpsByDialect)
+    model.barrierOpsByDialect.push_back(
+        {entry.getKey().str(), entry.getValue()});
+  llvm::sort(model.barrierOpsByDialect);
   for (const auto &entry : pureDialectsUsed)
     model.assumedPureDialects.push_back(entry.getKey().str());
   llvm::sort(model.assumedPureDialects);

@@ -2,10 +2,12 @@
 
 #include "memopt/Model/MemoryGraph.h"
 
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
 #include <cassert>
+#include <tuple>
 
 using namespace memopt;
 
@@ -137,6 +139,42 @@ bool memopt::isValidSchedule(const MemoryGraph &graph,
   return true;
 }
 
+std::vector<unsigned> memopt::sinkWeightlessNodes(
+    const MemoryGraph &graph, llvm::ArrayRef<unsigned> order) {
+  unsigned n = order.size();
+  auto isWeightless = [&](unsigned nodeId) {
+    const MemoryGraph::Node &node = graph.node(nodeId);
+    return node.results.empty() &&
+           llvm::all_of(node.operands, [&](unsigned value) {
+             return !graph.isActivation(value) || graph.value(value).size == 0;
+           });
+  };
+  // Sort key: the step of the node a weightless node is moved before (its
+  // earliest successor, through other moved nodes), whether it is that node
+  // itself, then the step it had. Later nodes first, so successors are done.
+  struct Key {
+    unsigned anchor, isAnchor, step;
+  };
+  std::vector<Key> keys(graph.numNodes());
+  for (unsigned step = n; step-- > 0;) {
+    unsigned nodeId = order[step];
+    const MemoryGraph::Node &node = graph.node(nodeId);
+    keys[nodeId] = {step, 1, step};
+    if (node.succs.empty() || !isWeightless(nodeId))
+      continue;
+    unsigned anchor = n;
+    for (unsigned succ : node.succs)
+      anchor = std::min(anchor, keys[succ].anchor);
+    keys[nodeId] = {anchor, 0, step};
+  }
+  std::vector<unsigned> sunk(order.begin(), order.end());
+  llvm::stable_sort(sunk, [&](unsigned a, unsigned b) {
+    return std::tie(keys[a].anchor, keys[a].isAnchor, keys[a].step) <
+           std::tie(keys[b].anchor, keys[b].isAnchor, keys[b].step);
+  });
+  return sunk;
+}
+
 std::vector<unsigned> memopt::inputOrder(const MemoryGraph &graph) {
   std::vector<unsigned> order(graph.numNodes());
   for (unsigned i = 0; i < order.size(); ++i)
@@ -202,24 +240,75 @@ MemoryProfile memopt::computeProfile(const MemoryGraph &graph,
   return profile;
 }
 
+/// Working set of `nodeId`: its activation operands and results, less what
+/// it may write in place.
+static int64_t workingSet(const MemoryGraph &graph, unsigned nodeId,
+                          const ModelOptions &options) {
+  const MemoryGraph::Node &node = graph.node(nodeId);
+  int64_t bytes = 0;
+  for (unsigned operand : node.operands)
+    if (graph.isActivation(operand))
+      bytes += graph.value(operand).size;
+  for (unsigned result : node.results)
+    if (graph.isActivation(result))
+      bytes += graph.value(result).size;
+  if (options.inPlace)
+    bytes -= graph.inPlaceSavings(nodeId, [](unsigned) { return true; });
+  return bytes;
+}
+
+int64_t memopt::largestWorkingSet(const MemoryGraph &graph,
+                                  const ModelOptions &options) {
+  int64_t largest = 0;
+  for (unsigned nodeId = 0; nodeId < graph.numNodes(); ++nodeId)
+    largest = std::max(largest, workingSet(graph, nodeId, options));
+  return largest;
+}
+
 int64_t memopt::scheduleLowerBound(const MemoryGraph &graph,
                                    const ModelOptions &options) {
-  int64_t bound = 0, escaping = 0;
+  unsigned n = graph.numNodes();
+  int64_t escaping = 0;
   for (unsigned id = 0; id < graph.numValues(); ++id)
     if (graph.isActivation(id) && graph.value(id).escapes)
       escaping += graph.value(id).size;
-  for (unsigned nodeId = 0; nodeId < graph.numNodes(); ++nodeId) {
-    const MemoryGraph::Node &node = graph.node(nodeId);
-    int64_t workingSet = 0;
-    for (unsigned operand : node.operands)
-      if (graph.isActivation(operand))
-        workingSet += graph.value(operand).size;
-    for (unsigned result : node.results)
-      if (graph.isActivation(result))
-        workingSet += graph.value(result).size;
-    if (options.inPlace)
-      workingSet -= graph.inPlaceSavings(nodeId, [](unsigned) { return true; });
-    bound = std::max(bound, workingSet);
+  if (n > kMaxReachabilityNodes)
+    return std::max(largestWorkingSet(graph, options), escaping);
+
+  // descendants[x]: nodes reachable from x. Node ids are a topological
+  // order, so successors have larger ids and are done first.
+  std::vector<llvm::BitVector> descendants(n, llvm::BitVector(n));
+  for (unsigned nodeId = n; nodeId-- > 0;)
+    for (unsigned succ : graph.node(nodeId).succs) {
+      descendants[nodeId].set(succ);
+      descendants[nodeId] |= descendants[succ];
+    }
+  // Bytes every order keeps live across each node besides its own operands
+  // and results: a value whose producer is an ancestor of the node (or that
+  // has none) and which a descendant reads, or which escapes, is live at the
+  // node's step.
+  std::vector<int64_t> liveAcross(n, 0);
+  for (unsigned id = 0; id < graph.numValues(); ++id) {
+    const MemoryGraph::Value &value = graph.value(id);
+    if (!graph.isActivation(id) || value.size == 0)
+      continue;
+    // A value without a producer (an argument) is live from the first step.
+    llvm::BitVector candidates(n, /*t=*/true);
+    if (value.producer)
+      candidates = descendants[*value.producer];
+    for (unsigned nodeId : candidates.set_bits()) {
+      if (llvm::is_contained(value.users, nodeId))
+        continue;
+      if (value.escapes ||
+          llvm::any_of(value.users, [&](unsigned user) {
+            return descendants[nodeId].test(user);
+          }))
+        liveAcross[nodeId] += value.size;
+    }
   }
-  return std::max(bound, escaping);
+  int64_t bound = escaping;
+  for (unsigned nodeId = 0; nodeId < n; ++nodeId)
+    bound = std::max(bound, workingSet(graph, nodeId, options) +
+                                liveAcross[nodeId]);
+  return bound;
 }

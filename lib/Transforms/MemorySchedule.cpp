@@ -8,8 +8,12 @@
 
 #include "PassUtils.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Analysis/OrderCheck.h"
 #include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 
 namespace memopt {
 #define GEN_PASS_DEF_MEMORYSCHEDULE
@@ -21,18 +25,52 @@ using namespace memopt;
 
 namespace {
 
-/// Moves the ops of `model` into `order`, keeping the terminator last.
+/// Moves the ops of `model` into `order`, keeping the pinned last op last.
 void applyOrder(const BlockMemoryModel &model, ArrayRef<unsigned> order) {
   Block &block = *model.block;
-  Operation *terminator =
-      block.back().hasTrait<OpTrait::IsTerminator>() ? &block.back() : nullptr;
   for (unsigned node : order) {
     Operation *op = model.nodeOps[node];
-    if (terminator)
-      op->moveBefore(terminator);
+    if (model.terminator)
+      op->moveBefore(model.terminator);
     else
       op->moveBefore(&block, block.end());
   }
+}
+
+/// Checks the reordered body of `function` on the IR itself, independently
+/// of the memory model: dependences and effect order (checkReordering), then
+/// the verifier, dominance included. Returns why it is wrong.
+std::optional<std::string>
+checkReorderedFunction(FunctionOpInterface function, Block &block,
+                       ArrayRef<Operation *> inputOrder,
+                       ArrayRef<std::string> pureDialects) {
+  if (std::optional<std::string> problem =
+          checkReordering(block, inputOrder, pureDialects))
+    return problem;
+  std::string message;
+  {
+    // Collect the verifier's messages instead of printing them.
+    ScopedDiagnosticHandler handler(function->getContext(),
+                                    [&](Diagnostic &diagnostic) {
+                                      if (message.empty())
+                                        message = diagnostic.str();
+                                      return success();
+                                    });
+    if (succeeded(verify(function)))
+      return std::nullopt;
+  }
+  return "the reordered function does not verify: " + message;
+}
+
+/// Warns once per function when unregistered ops pin the order.
+void warnAboutBarriers(FunctionOpInterface function,
+                       const BlockMemoryModel &model) {
+  for (const auto &[dialect, count] : model.barrierOpsByDialect)
+    function->emitWarning()
+        << "memory-schedule: " << count << " ops of dialect " << dialect
+        << " are ordering barriers; pass pure-dialects=" << dialect
+        << " if they have no side effects (the schedule is optimal only "
+           "among orders that keep them in place)";
 }
 
 struct MemorySchedulePass
@@ -79,9 +117,21 @@ struct MemorySchedulePass
                             << *problem << "); the function is left unchanged";
       return signalPassFailure();
     }
-    bool reordered = result.order != inputOrder(model->graph);
+    warnAboutBarriers(function, *model);
+    std::vector<unsigned> order = sinkWeightlessNodes(model->graph, result.order);
+    bool reordered = order != inputOrder(model->graph);
     if (reordered) {
-      applyOrder(*model, result.order);
+      SmallVector<Operation *> before(llvm::make_pointer_range(*model->block));
+      applyOrder(*model, order);
+      if (std::optional<std::string> problem = checkReorderedFunction(
+              function, *model->block, before, extraction.pureDialects)) {
+        restoreOrder(*model->block, before);
+        function->emitError()
+            << "memory-schedule: the " << result.algorithm
+            << " order would change the program (" << *problem
+            << "); the function is left in its input order";
+        return signalPassFailure();
+      }
       ++numFunctionsScheduled;
       bytesSaved += result.inputPeakBytes - result.peakBytes;
       // Rebuild the model so node ids are steps of the new order again.

@@ -156,7 +156,7 @@ TEST(RematGraphImport, MatchesReferencePeaks) {
     EXPECT_EQ(total, reference.totalBytes);
     EXPECT_EQ(computeProfile(graph, inputOrder(graph)).peakBytes,
               reference.peak);
-    EXPECT_EQ(scheduleLowerBound(graph), reference.maxDegreeBytes);
+    EXPECT_EQ(largestWorkingSet(graph), reference.maxDegreeBytes);
   }
 }
 

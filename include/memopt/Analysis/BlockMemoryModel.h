@@ -40,13 +40,23 @@ struct BlockMemoryModel {
   MemoryGraph graph;
   /// The operation of each node; the terminator is not a node.
   llvm::SmallVector<mlir::Operation *> nodeOps;
+  /// The op pinned at the end of the block: its terminator, or an
+  /// unregistered last op that may be one. Null when the block has neither.
+  mlir::Operation *terminator = nullptr;
   /// The SSA value of each graph value.
   llvm::SmallVector<mlir::Value> irValues;
-  /// Graph value ids of each SSA value. A value aliasing memory (a view or a
-  /// cast of a memref) maps to the ids of the buffers it may alias.
+  /// Graph value ids of each SSA value: the storage its bytes live in. A
+  /// graph value is a buffer; several SSA values may share it (a view, a
+  /// destination-style result written into its init), and a view or a cast
+  /// of a memref maps to every buffer it may alias. `tensor.empty` maps to
+  /// none. Data dependences do not follow this map: every SSA use orders its
+  /// user after the value's defining op.
   llvm::DenseMap<mlir::Value, llvm::SmallVector<unsigned, 1>> valueIds;
   /// Unregistered dialects whose ops were treated as side-effect free.
   llvm::SmallVector<std::string> assumedPureDialects;
+  /// Unregistered ops kept in order because their dialect is not listed as
+  /// pure, counted per dialect (ops that stay barriers by name excluded).
+  llvm::SmallVector<std::pair<std::string, unsigned>> barrierOpsByDialect;
   /// Values whose size is unknown (with ExtractionOptions::allowUnsizedValues).
   llvm::DenseSet<mlir::Value> unsizedValues;
   /// Number of nodes ordered by memory effects (barriers included).
@@ -55,6 +65,14 @@ struct BlockMemoryModel {
   /// The graph value defined by `value`, if it defines its own buffer.
   std::optional<unsigned> getOwnValueId(mlir::Value value) const;
 };
+
+/// Whether `op`, with everything its regions hold, may be treated as free of
+/// side effects: registered ops by their effect interfaces, unregistered ops
+/// when their dialect is in `pureDialects` and their name does not suggest
+/// effects (while, custom_call, rng, print, infeed, outfeed, send, recv, and
+/// every op of the `check` dialect).
+bool isAssumedPure(mlir::Operation *op,
+                   llvm::ArrayRef<std::string> pureDialects);
 
 /// Builds the memory model of the body of `function`. Input it cannot handle
 /// (several blocks, dynamic or unranked shapes, sizes that overflow) gets a

@@ -145,12 +145,31 @@ MemoryProfile computeProfile(const MemoryGraph &graph,
                              llvm::ArrayRef<unsigned> order,
                              const ModelOptions &options = {});
 
-/// Lower bound on the peak of every schedule: the larger of the largest
-/// working set of a single node (its activation operands plus results, less
-/// what may be written in place) and the bytes of all escaping values, which
-/// are live together at the last step.
+/// The largest working set of a single node: its activation operands plus
+/// results, less what it may write in place (with `options.inPlace`).
+int64_t largestWorkingSet(const MemoryGraph &graph,
+                          const ModelOptions &options = {});
+
+/// Lower bound on the peak of every schedule: the larger of (a) the bytes of
+/// all escaping values, which are live together at the last step, and (b)
+/// over all nodes, the node's working set plus the values every order keeps
+/// live across it: those produced by an ancestor and read by a descendant,
+/// or escaping. Graphs above `kMaxReachabilityNodes` nodes skip the values
+/// live across and use the working set alone.
 int64_t scheduleLowerBound(const MemoryGraph &graph,
                            const ModelOptions &options = {});
+
+/// Largest graph whose lower bound uses reachability (a bit matrix of
+/// numNodes^2 bits).
+constexpr unsigned kMaxReachabilityNodes = 16384;
+
+/// `order` with every weightless node (no result values, no activation
+/// operand bytes, such as `tensor.empty`) moved right before its first
+/// successor, so that what bufferization allocates for it starts where it is
+/// first needed. The order stays valid and its profile is unchanged; nodes
+/// without successors stay where they are.
+std::vector<unsigned> sinkWeightlessNodes(const MemoryGraph &graph,
+                                          llvm::ArrayRef<unsigned> order);
 
 /// The identity schedule 0..n-1 (the input order).
 std::vector<unsigned> inputOrder(const MemoryGraph &graph);

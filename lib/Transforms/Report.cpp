@@ -6,6 +6,7 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -23,6 +24,9 @@ namespace {
 
 /// A value live at the peak, for the report.
 struct LiveValue {
+  /// Where the input defines it: `file:line:col`, with the name the input's
+  /// location carried (`name@file:line:col`), or the SSA name when the input
+  /// has no location.
   std::string name;
   std::string op;
   int64_t bytes;
@@ -42,6 +46,7 @@ struct FunctionReport {
   bool lowerBoundFromSolver = false;
   bool inPlace = false;
   SmallVector<std::string> assumedPureDialects;
+  SmallVector<std::pair<std::string, unsigned>> barrierOpsByDialect;
   SmallVector<LiveValue> largestAtPeak;
   /// What earlier passes recorded; null when none ran.
   SummaryAttr summary;
@@ -56,6 +61,43 @@ std::string printOperand(Value value, AsmState &state) {
   return text;
 }
 
+/// `location` as `file:line:col`, prefixed by the name a NameLoc carries;
+/// empty when unknown.
+std::string describeLocation(Location location) {
+  return TypeSwitch<Location, std::string>(location)
+      .Case([](FileLineColLoc loc) {
+        return llvm::formatv("{0}:{1}:{2}", loc.getFilename().getValue(),
+                             loc.getLine(), loc.getColumn())
+            .str();
+      })
+      .Case([](NameLoc loc) {
+        std::string child = describeLocation(loc.getChildLoc());
+        return loc.getName().str() + (child.empty() ? "" : "@" + child);
+      })
+      .Case([](CallSiteLoc loc) { return describeLocation(loc.getCallee()); })
+      .Case([](FusedLoc loc) {
+        for (Location part : loc.getLocations())
+          if (std::string text = describeLocation(part); !text.empty())
+            return text;
+        return std::string();
+      })
+      .Default([](Location) { return std::string(); });
+}
+
+/// How the report names `value`: where the input defines it.
+std::string describeValue(Value value, AsmState &state) {
+  Location location = value.getLoc();
+  std::string text = describeLocation(location);
+  if (text.empty())
+    return printOperand(value, state);
+  if (auto result = dyn_cast<OpResult>(value);
+      result && result.getOwner()->getNumResults() > 1)
+    text += "#" + std::to_string(result.getResultNumber());
+  if (auto argument = dyn_cast<BlockArgument>(value))
+    text = "argument #" + std::to_string(argument.getArgNumber()) + " " + text;
+  return text;
+}
+
 FunctionReport buildReport(FunctionOpInterface function,
                            const BlockMemoryModel &model,
                            const ModelOptions &modelOptions,
@@ -65,6 +107,7 @@ FunctionReport buildReport(FunctionOpInterface function,
   report.ops = model.graph.numNodes();
   report.inPlace = modelOptions.inPlace;
   report.assumedPureDialects = model.assumedPureDialects;
+  report.barrierOpsByDialect = model.barrierOpsByDialect;
   std::vector<unsigned> order = inputOrder(model.graph);
   MemoryProfile profile = computeProfile(model.graph, order, modelOptions);
   report.peakBytes = profile.peakBytes;
@@ -99,7 +142,7 @@ FunctionReport buildReport(FunctionOpInterface function,
     Value value = model.irValues[id];
     Operation *definingOp = value.getDefiningOp();
     report.largestAtPeak.push_back(
-        {printOperand(value, state),
+        {describeValue(value, state),
          definingOp ? definingOp->getName().getStringRef().str() : "argument",
          model.graph.value(id).size, lifetimes[id]});
   }
@@ -144,7 +187,8 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
   row("lower bound") << humanBytes(report.lowerBoundBytes)
                      << (report.lowerBoundFromSolver
                              ? " (proven by the scheduler)\n"
-                             : " (largest working set of one op)\n");
+                             : " (working set of one op and the values "
+                               "every order keeps live across it)\n");
   row("resident") << humanBytes(report.residentBytes)
                   << " (arguments, constants, globals)\n";
   if (SummaryAttr summary = report.summary) {
@@ -175,6 +219,10 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
       os << "\n";
     }
   }
+  for (const auto &[dialect, count] : report.barrierOpsByDialect)
+    row("barriers") << count << " " << dialect
+                    << " ops keep their order (not in pure-dialects): the "
+                       "bound and 'optimal' hold among such orders\n";
   row("model") << (report.inPlace ? "in-place reuse of dying operands"
                                   : "no in-place reuse");
   if (!report.assumedPureDialects.empty()) {
@@ -187,7 +235,7 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
     os << "  largest live values at the peak:\n";
     for (const LiveValue &value : report.largestAtPeak)
       os << "    " << llvm::right_justify(withSeparators(value.bytes), 16)
-         << " B  " << llvm::left_justify(value.name, 8) << " "
+         << " B  " << llvm::left_justify(value.name, 24) << " "
          << llvm::left_justify(value.op, 28) << " steps "
          << value.lifetime.start << ".." << value.lifetime.end << "\n";
   }
@@ -211,6 +259,10 @@ llvm::json::Object toJson(const FunctionReport &report) {
   for (const std::string &dialect : report.assumedPureDialects)
     pure.push_back(dialect);
   object["assumed_pure_dialects"] = std::move(pure);
+  llvm::json::Object barriers;
+  for (const auto &[dialect, count] : report.barrierOpsByDialect)
+    barriers[dialect] = count;
+  object["barrier_ops"] = std::move(barriers);
   llvm::json::Array live;
   for (const LiveValue &value : report.largestAtPeak)
     live.push_back(llvm::json::Object{{"value", value.name},

@@ -6,13 +6,18 @@
 // TEXT-LABEL: memopt report for @chain
 // TEXT-NEXT:   ops                 3
 // TEXT-NEXT:   activation peak     1,536 B (1.5 KiB) at step 1 (mhlo.exponential)
-// TEXT-NEXT:   lower bound         1,536 B (1.5 KiB) (largest working set of one op)
+// TEXT-NEXT:   lower bound         1,536 B (1.5 KiB) (working set of one op and the values every order keeps live across it)
 // TEXT-NEXT:   resident            2,048 B (2.0 KiB) (arguments, constants, globals)
+// TEXT-NEXT:   barriers            3 mhlo ops keep their order (not in pure-dialects): the bound and 'optimal' hold among such orders
 // TEXT-NEXT:   model               no in-place reuse
 // TEXT-NEXT:   largest live values at the peak:
-// TEXT-NEXT:     1,024 B  %1 mhlo.exponential steps 1..2
-// TEXT-NEXT:       512 B  %0 mhlo.add steps 0..1
+// Values are named by where the input defines them, with the name a NameLoc
+// carries.
+// TEXT-NEXT:     1,024 B  exp@model.py:7:3 {{ *}}mhlo.exponential {{ *}}steps 1..2
+// TEXT-NEXT:       512 B  {{.*}}report.mlir:[[# @LINE + 16]]:8 {{ *}}mhlo.add {{ *}}steps 0..1
 
+// JSON:      "barrier_ops": {
+// JSON-NEXT:   "mhlo": 3
 // JSON:      "function": "chain",
 // JSON:      "lower_bound_bytes": 1536,
 // JSON-NEXT: "ops": 3,
@@ -23,9 +28,10 @@
 
 // PURE: "assumed_pure_dialects": [
 // PURE-NEXT: "mhlo"
+// PURE: "barrier_ops": {}
 func.func @chain(%arg0: tensor<128xf32>, %arg1: tensor<384xf32>) -> tensor<64xf32> {
   %0 = "mhlo.add"(%arg0, %arg0) : (tensor<128xf32>, tensor<128xf32>) -> tensor<128xf32>
-  %1 = "mhlo.exponential"(%0) : (tensor<128xf32>) -> tensor<256xf32>
+  %1 = "mhlo.exponential"(%0) : (tensor<128xf32>) -> tensor<256xf32> loc("exp"("model.py":7:3))
   %2 = "mhlo.reduce_thing"(%1) : (tensor<256xf32>) -> tensor<64xf32>
   return %2 : tensor<64xf32>
 }

@@ -62,9 +62,12 @@ checkReorderedFunction(FunctionOpInterface function, Block &block,
   return "the reordered function does not verify: " + message;
 }
 
-/// Warns once per function when unregistered ops pin the order.
+/// Warns once per function and dialect when unregistered ops pin the order;
+/// a lone effectful op orders nothing.
 void warnAboutBarriers(FunctionOpInterface function,
                        const BlockMemoryModel &model) {
+  if (model.numEffectfulOps < 2)
+    return;
   for (const auto &[dialect, count] : model.barrierOpsByDialect)
     function->emitWarning()
         << "memory-schedule: " << count << " ops of dialect " << dialect

@@ -58,3 +58,27 @@ func.func @annotated() {
   %0 = "test.alloc"() : () -> memref<4xf32>
   return
 }
+
+// -----
+
+// Sizes that each fit in 63 bits but add up to more are refused: every sum
+// of sizes in memopt then fits.
+// CHECK-LABEL: func.func @sum_overflow
+// CHECK-NOT: memopt.
+func.func @sum_overflow() {
+  // expected-warning @+1 {{memopt cannot model this function: the sizes of its values add up to more than 2^63 bytes; the function is left unchanged}}
+  %0:16 = "test.big"() : () -> (tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>)
+  return
+}
+
+// -----
+
+// A graph region has no order to keep or improve.
+// CHECK-LABEL: ml_program.subgraph @graph_region
+// CHECK-NOT: memopt.
+// expected-warning @+1 {{memopt models SSA-ordered function bodies; this one is a graph region, whose operations have no order, and is left unchanged}}
+ml_program.subgraph @graph_region(%arg0: tensor<64xf32>) -> tensor<64xf32> {
+  %0 = arith.addf %1, %1 : tensor<64xf32>
+  %1 = arith.mulf %arg0, %arg0 : tensor<64xf32>
+  ml_program.output %0 : tensor<64xf32>
+}

@@ -1,0 +1,57 @@
+// RUN: memopt-opt %s -split-input-file --allow-unregistered-dialect --memopt-annotate | FileCheck %s
+
+// The bytes memopt counts are those bufferization allocates.
+
+// tensor.empty allocates nothing: each op writing into it allocates its own
+// result. The two fills (1 KiB each) are live together with the add's result
+// at step 3: 3 KiB, not one shared 1 KiB "empty" buffer.
+// CHECK-LABEL: func.func @empty_used_twice
+// CHECK-SAME: peak_bytes = 3072
+// CHECK: tensor.empty
+// CHECK-NOT: memopt.sizes
+// CHECK-SAME: : tensor<256xf32>
+func.func @empty_used_twice(%x: f32, %y: f32) -> tensor<256xf32> {
+  %e = tensor.empty() : tensor<256xf32>
+  %a = linalg.fill ins(%x : f32) outs(%e : tensor<256xf32>) -> tensor<256xf32>
+  %b = linalg.fill ins(%y : f32) outs(%e : tensor<256xf32>) -> tensor<256xf32>
+  %s = arith.addf %a, %b : tensor<256xf32>
+  return %s : tensor<256xf32>
+}
+
+// -----
+
+// A destination-style op that is its init's only user writes into the init's
+// buffer: fill and matmul share 256 bytes, so the peak is the matmul's
+// working set 2 KiB + 2 KiB + 256 B.
+// CHECK-LABEL: func.func @matmul_into_fill
+// CHECK-SAME: peak_bytes = 4352
+func.func @matmul_into_fill(%a: tensor<8x64xf32>, %b: tensor<64x8xf32>, %z: f32) -> tensor<8x8xf32> {
+  %ea = tensor.empty() : tensor<8x64xf32>
+  %a2 = linalg.copy ins(%a : tensor<8x64xf32>) outs(%ea : tensor<8x64xf32>) -> tensor<8x64xf32>
+  %eb = tensor.empty() : tensor<64x8xf32>
+  %b2 = linalg.copy ins(%b : tensor<64x8xf32>) outs(%eb : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %e = tensor.empty() : tensor<8x8xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %m = linalg.matmul ins(%a2, %b2 : tensor<8x64xf32>, tensor<64x8xf32>) outs(%f : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %m : tensor<8x8xf32>
+}
+
+// -----
+
+// Reshapes are views: they add no bytes, and reading the view reads its
+// source, which stays live until then (step 5). A view of a constant is
+// resident and counted once.
+// CHECK-LABEL: func.func @reshape_views
+// CHECK-SAME: peak_bytes = 1024
+// CHECK-SAME: resident_bytes = 1024
+// CHECK: tosa.exp
+// CHECK-SAME: memopt.lifetimes = [#memopt.lifetime<1, 5>], memopt.sizes = array<i64: 512>
+func.func @reshape_views(%x: tensor<128xf32>) -> tensor<8x16xf32> {
+  %c = "tosa.const"() <{values = dense<1.0> : tensor<128xf32>}> : () -> tensor<128xf32>
+  %e = tosa.exp %x : (tensor<128xf32>) -> tensor<128xf32>
+  %shape = tosa.const_shape {values = dense<[8, 16]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %r = tosa.reshape %e, %shape : (tensor<128xf32>, !tosa.shape<2>) -> tensor<8x16xf32>
+  %rc = tosa.reshape %c, %shape : (tensor<128xf32>, !tosa.shape<2>) -> tensor<8x16xf32>
+  %s = tosa.add %r, %rc : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %s : tensor<8x16xf32>
+}

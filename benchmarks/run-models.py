@@ -62,7 +62,8 @@ def run_report(opt, model, passes, pure, in_place):
 
 
 def schedule_pass(algorithm, args, pure):
-    opts = [f"algorithm={algorithm}", f"time-limit={args.time_limit}"]
+    opts = [f"algorithm={algorithm}", f"time-limit={args.time_limit}",
+            "record-times=true"]
     if pure:
         opts.append(f"pure-dialects={PURE}")
     if args.in_place:
@@ -90,7 +91,7 @@ def bench_model(opt, name, path, pure, args):
     for packer in PACKERS:
         passes = [schedule_pass("auto", args, pure),
                   f"--memopt-assign-offsets=algorithm={packer} "
-                  f"time-limit={args.time_limit}"
+                  f"time-limit={args.time_limit} record-times=true"
                   + (f" pure-dialects={PURE}" if pure else "")
                   + (" in-place=true" if args.in_place else "")]
         report = run_report(opt, path, passes, pure, args.in_place)

@@ -47,7 +47,7 @@ def main():
             subprocess.run([sys.executable, os.path.join(HERE, "memopt_order.py"),
                             model, opt] + options, check=True, stdout=f)
         report = json.loads(subprocess.run(
-            [opt, model, "--memory-schedule=" + " ".join(options),
+            [opt, model, "--memory-schedule=" + " ".join(options + ["record-times=true"]),
              "--memopt-report=format=json", "-o", os.devnull],
             check=True, capture_output=True, text=True).stdout)[0]
         h_plain, h_model = evaluate(model, hmcos_order)

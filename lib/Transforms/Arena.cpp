@@ -156,7 +156,7 @@ struct MemOptArenaPass
 
     // What a scheduler recorded described the IR before bufferization.
     SummaryExtras extras;
-    recordArena(extras, result);
+    recordArena(extras, result, recordTimes);
     SummaryAttr summary = buildSummary(*model, ModelOptions(), extras);
     rewriteAllocations(function, *model, allocOfValue, plan, result,
                        arenaAlignment, takesArgument);

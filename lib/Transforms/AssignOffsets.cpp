@@ -84,7 +84,7 @@ struct MemOptAssignOffsetsPass
     }
 
     SummaryExtras extras = SummaryExtras::from(getSummary(function));
-    recordArena(extras, result);
+    recordArena(extras, result, recordTimes);
     function->setAttr(attr_names::kSummary,
                       buildSummary(*model, modelOptions, extras));
     return success();

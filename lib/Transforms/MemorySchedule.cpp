@@ -156,7 +156,9 @@ struct MemorySchedulePass
                         : SolveStatus::feasible;
     extras.lowerBoundBytes = result.lowerBoundBytes;
     extras.inputPeakBytes = result.inputPeakBytes;
-    extras.scheduleTimeUs = int64_t(result.seconds * 1e6);
+    extras.scheduleTimeUs.reset();
+    if (recordTimes)
+      extras.scheduleTimeUs = int64_t(result.seconds * 1e6);
     extras.segments = result.segments;
     extras.optimalSegments = result.optimalSegments;
     // An arena planned for the old order no longer applies.

@@ -34,11 +34,14 @@ memopt::parsePackingPassOptions(Operation *anchor, StringRef passName,
   return options;
 }
 
-void memopt::recordArena(SummaryExtras &extras, const PackingResult &result) {
+void memopt::recordArena(SummaryExtras &extras, const PackingResult &result,
+                         bool recordTime) {
   extras.arenaBytes = result.arenaBytes;
   extras.arenaAlgorithm = result.algorithm;
   extras.arenaStatus = result.status == PackingStatus::Optimal
                            ? SolveStatus::optimal
                            : SolveStatus::feasible;
-  extras.arenaTimeUs = int64_t(result.seconds * 1e6);
+  extras.arenaTimeUs.reset();
+  if (recordTime)
+    extras.arenaTimeUs = int64_t(result.seconds * 1e6);
 }

@@ -45,8 +45,10 @@ parsePackingPassOptions(mlir::Operation *anchor, llvm::StringRef passName,
                         llvm::StringRef algorithm, int64_t alignment,
                         double timeLimit);
 
-/// Records a packing result in the arena fields of a summary.
-void recordArena(SummaryExtras &extras, const PackingResult &result);
+/// Records a packing result in the arena fields of a summary, with its time
+/// only when `recordTime` (times make the output differ run to run).
+void recordArena(SummaryExtras &extras, const PackingResult &result,
+                 bool recordTime);
 
 } // namespace memopt
 

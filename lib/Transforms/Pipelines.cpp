@@ -16,6 +16,7 @@ void memopt::buildPlanPipeline(OpPassManager &pm,
   schedule.inPlace = options.inPlace;
   schedule.algorithm = options.scheduleAlgorithm;
   schedule.timeLimit = options.timeLimit;
+  schedule.recordTimes = options.recordTimes;
   pm.addPass(createMemorySchedule(schedule));
 
   MemOptAssignOffsetsOptions offsets;
@@ -25,6 +26,7 @@ void memopt::buildPlanPipeline(OpPassManager &pm,
   offsets.algorithm = options.packingAlgorithm;
   offsets.alignment = options.alignment;
   offsets.timeLimit = options.timeLimit;
+  offsets.recordTimes = options.recordTimes;
   pm.addPass(createMemOptAssignOffsets(offsets));
 }
 

@@ -14,6 +14,10 @@ defvar pureDialectsOption = ListOption<"pureDialects", "pure-dialects",
 defvar inPlaceOption = Option<"inPlace", "in-place", "bool", "false",
     "Let elementwise ops write a result into the buffer of a same-size "
     "operand that dies there">;
+defvar recordTimesOption = Option<"recordTimes", "record-times", "bool",
+    "false",
+    "Record the solver's wall-clock time in the summary; off by default so "
+    "that the same input and options give byte-identical output">;
 
 def MemOptAnnotate : Pass<"memopt-annotate", "mlir::ModuleOp"> {
   let summary = "Attach lifetimes, sizes and a memory summary";
@@ -62,7 +66,7 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
     dropped.
   }];
   let options = [
-    pureDialectsOption, inPlaceOption,
+    pureDialectsOption, inPlaceOption, recordTimesOption,
     Option<"algorithm", "algorithm", "std::string", "\"auto\"",
            "input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto">,
     Option<"timeLimit", "time-limit", "double", "10.0",
@@ -116,7 +120,7 @@ def MemOptAssignOffsets : Pass<"memopt-assign-offsets", "mlir::ModuleOp"> {
     buffer.
   }];
   let options = [pureDialectsOption, inPlaceOption, packingAlgorithmOption,
-                 alignmentOption, packingTimeLimitOption];
+                 alignmentOption, packingTimeLimitOption, recordTimesOption];
   let dependentDialects = ["memopt::MemOptDialect"];
 }
 
@@ -137,7 +141,7 @@ def MemOptArena : Pass<"memopt-arena", "mlir::ModuleOp"> {
   }];
   let options = [
     pureDialectsOption, packingAlgorithmOption, alignmentOption,
-    packingTimeLimitOption,
+    packingTimeLimitOption, recordTimesOption,
     Option<"arenaMode", "arena-mode", "std::string", "\"alloc\"",
            "Where the arena comes from: alloc (allocated by the function) or "
            "arg (passed by the caller)">,

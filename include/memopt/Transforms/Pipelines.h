@@ -34,6 +34,11 @@ struct PlanPipelineOptions
       *this, "time-limit",
       llvm::cl::desc("Time limit of each solver per function, in seconds"),
       llvm::cl::init(10.0)};
+  Option<bool> recordTimes{
+      *this, "record-times",
+      llvm::cl::desc("Record solver times in the summary (output then "
+                     "differs run to run)"),
+      llvm::cl::init(false)};
 };
 
 /// Adds memopt's plan for tensor IR to `pm`: memory-schedule, then

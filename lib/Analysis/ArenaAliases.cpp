@@ -211,8 +211,6 @@ void AliasAnalysis::classify(Operation *op, ArenaAliases &result) const {
   else if (!op->isRegistered())
     blockAll(reach(op), "the unregistered op " + name +
                             " uses it and may keep its address");
-  else if (op->getName().getDialectNamespace() == "llvm")
-    blockAll(used, "its address is passed to " + name);
   else if (isa<memref::ExtractAlignedPointerAsIndexOp>(op))
     blockAll(used, "its address is taken as an integer by " + name);
   else if (storesAddresses(op))

@@ -4,10 +4,11 @@
 // gets the set of allocations it may point into, plus one bit for "memory
 // that is none of them". Views and casts point where their source does; an
 // op whose result it does not allocate (a call, a select, an unknown op)
-// may point into anything its operands do or elsewhere; an op with regions
-// (scf.if, scf.for, scf.while, execute_region, ...) may return, and pass to
-// its block arguments, anything used inside it. Sets only grow, so iterating
-// to a fixpoint covers loop-carried values.
+// may point into anything its operands do or elsewhere; a region branch op
+// (scf.if, scf.for, scf.while, execute_region) returns, and passes to its
+// block arguments, its operands and what its terminators forward; any other
+// op with regions may return anything used inside it. Sets only grow, so
+// iterating to a fixpoint covers loop-carried values.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/CastInterfaces.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/DenseMap.h"
@@ -81,6 +83,7 @@ private:
   llvm::BitVector pointsTo(Value value) const;
   llvm::BitVector operandsPointTo(Operation *op) const;
   llvm::BitVector reach(Operation *op) const;
+  llvm::BitVector flowsOut(Operation *op) const;
   bool join(Value value, const llvm::BitVector &bits);
   bool transfer(Operation *op);
   void classify(Operation *op, ArenaAliases &result) const;
@@ -115,6 +118,28 @@ llvm::BitVector AliasAnalysis::reach(Operation *op) const {
   return bits;
 }
 
+/// What the results and block arguments of `op`, which has regions, may
+/// point into. Region branch ops (scf.if, scf.for, scf.while, ...) pass on
+/// only their operands and what their terminators forward; for other ops,
+/// anything used inside may come out.
+llvm::BitVector AliasAnalysis::flowsOut(Operation *op) const {
+  if (!op->isRegistered()) {
+    llvm::BitVector bits = reach(op);
+    bits.set(other);
+    return bits;
+  }
+  if (!isa<RegionBranchOpInterface>(op))
+    return reach(op);
+  llvm::BitVector bits = operandsPointTo(op);
+  for (Region &region : op->getRegions())
+    for (Block &nested : region) {
+      if (nested.empty() || !nested.back().hasTrait<OpTrait::IsTerminator>())
+        return reach(op);
+      bits |= operandsPointTo(&nested.back());
+    }
+  return bits;
+}
+
 bool AliasAnalysis::join(Value value, const llvm::BitVector &bits) {
   auto [it, inserted] = pointsToMap.try_emplace(value, bits);
   if (inserted)
@@ -144,10 +169,7 @@ bool AliasAnalysis::transfer(Operation *op) {
         });
     if (!carriesMemRefs)
       return false;
-    // Region results and block arguments carry whatever flows inside.
-    llvm::BitVector bits = reach(op);
-    if (!op->isRegistered())
-      bits.set(other);
+    llvm::BitVector bits = flowsOut(op);
     for (Value result : op->getResults())
       if (isa<BaseMemRefType>(result.getType()))
         changed |= join(result, bits);

@@ -57,6 +57,34 @@ func.func @loop_carried(%n: index, %in: memref<16xf32>, %out: memref<16xf32>) {
 
 // -----
 
+// scf.while and scf.execute_region results alias what they forward: %a and
+// %b stay live until the last read of %w and %e, so %t gets its own bytes.
+// CHECK-LABEL: func.func @while_and_execute_region
+// CHECK-SAME: arena_bytes = 192
+func.func @while_and_execute_region(%c: i1, %in: memref<16xf32>, %out: memref<16xf32>) {
+  %a = memref.alloc() : memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
+  memref.copy %in, %a : memref<16xf32> to memref<16xf32>
+  memref.copy %in, %b : memref<16xf32> to memref<16xf32>
+  %w = scf.while (%x = %a) : (memref<16xf32>) -> memref<16xf32> {
+    scf.condition(%c) %x : memref<16xf32>
+  } do {
+  ^bb0(%y: memref<16xf32>):
+    scf.yield %y : memref<16xf32>
+  }
+  %e = scf.execute_region -> memref<16xf32> {
+    scf.yield %b : memref<16xf32>
+  }
+  %t = memref.alloc() : memref<16xf32>
+  memref.copy %in, %t : memref<16xf32> to memref<16xf32>
+  memref.copy %w, %out : memref<16xf32> to memref<16xf32>
+  memref.copy %e, %out : memref<16xf32> to memref<16xf32>
+  memref.copy %t, %out : memref<16xf32> to memref<16xf32>
+  return
+}
+
+// -----
+
 // Returning an alias is escaping: through scf.if, a cast, a call result or
 // an unranked cast.
 // CHECK-LABEL: func.func @escapes

@@ -271,7 +271,7 @@ ArenaAliases AliasAnalysis::run() {
   return result;
 }
 
-ArenaAliases
-memopt::analyzeArenaAliases(Block &block, ArrayRef<Operation *> allocations) {
+ArenaAliases memopt::analyzeArenaAliases(Block &block,
+                                         ArrayRef<Operation *> allocations) {
   return AliasAnalysis(block, allocations).run();
 }

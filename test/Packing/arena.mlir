@@ -90,6 +90,9 @@ func.func @unplannable(%n: index) -> memref<8xf32> {
     // expected-remark @below {{memopt-arena: allocation left in place: it is allocated inside 'scf.for' (a loop or a branch); its 8 bytes per execution stay outside the arena}}
     %t = memref.alloc() : memref<2xf32>
     memref.dealloc %t : memref<2xf32>
+    // expected-remark @below {{memopt-arena: allocation left in place: it is allocated inside 'scf.for' (a loop or a branch)}}
+    %d = memref.alloc(%i) : memref<?xf32>
+    memref.dealloc %d : memref<?xf32>
   }
   memref.dealloc %dyn : memref<?xf32>
   memref.dealloc %strided : memref<4xf32, strided<[1], offset: 2>>

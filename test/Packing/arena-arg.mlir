@@ -40,3 +40,24 @@ func.func @caller(%x: memref<4xf32>) {
   call @callee(%x) : (memref<4xf32>) -> ()
   return
 }
+
+// -----
+
+// The size query takes a fresh name when @<name>_arena_size is taken.
+// CHECK-LABEL: func.func @taken
+// CHECK-SAME: memopt.arena_size = 16 : i64
+// CHECK: func.func @taken_arena_size_0() -> index
+// CHECK-NEXT: %[[SIZE:.+]] = arith.constant 16 : index
+// CHECK-NEXT: return %[[SIZE]] : index
+// CHECK: func.func @taken_arena_size() -> i32
+// expected-remark @below {{memopt-arena: @taken_arena_size is taken; the arena size query is @taken_arena_size_0}}
+func.func @taken(%x: memref<4xf32>) {
+  %t = memref.alloc() : memref<4xf32>
+  memref.copy %x, %t : memref<4xf32> to memref<4xf32>
+  memref.copy %t, %x : memref<4xf32> to memref<4xf32>
+  return
+}
+func.func @taken_arena_size() -> i32 {
+  %c = arith.constant 7 : i32
+  return %c : i32
+}

@@ -31,17 +31,39 @@ func.func @chain(%in: memref<16xf32>, %out: memref<16xf32>) {
 // -----
 
 // A view keeps its buffer alive: %a is read through a subview after %b is
-// allocated, so they cannot share bytes.
+// first written, so they cannot share bytes.
 // CHECK-LABEL: func.func @alias_extends_lifetime
 // CHECK-SAME: arena_bytes = 80
-func.func @alias_extends_lifetime(%out: memref<4xf32>) {
+func.func @alias_extends_lifetime(%in: memref<16xf32>, %out: memref<4xf32>) {
   %a = memref.alloc() : memref<16xf32>
+  memref.copy %in, %a : memref<16xf32> to memref<16xf32>
   %view = memref.subview %a[4] [4] [1] : memref<16xf32> to memref<4xf32, strided<[1], offset: 4>>
   %b = memref.alloc() : memref<4xf32>
-  memref.copy %view, %out : memref<4xf32, strided<[1], offset: 4>> to memref<4xf32>
   memref.copy %out, %b : memref<4xf32> to memref<4xf32>
+  memref.copy %view, %out : memref<4xf32, strided<[1], offset: 4>> to memref<4xf32>
+  memref.copy %b, %out : memref<4xf32> to memref<4xf32>
   memref.dealloc %b : memref<4xf32>
   memref.dealloc %a : memref<16xf32>
+  return
+}
+
+// -----
+
+// A lifetime starts at the first use, not at the allocation: bufferization
+// leaves allocations where tensor.empty was. %b is allocated first but only
+// written after %a's last read, so the two share bytes.
+// CHECK-LABEL: func.func @first_use_starts_lifetime
+// CHECK-SAME: arena_bytes = 64
+// CHECK-COUNT-2: arith.constant 0 : index
+func.func @first_use_starts_lifetime(%in: memref<16xf32>, %out: memref<16xf32>) {
+  %b = memref.alloc() : memref<16xf32>
+  %a = memref.alloc() : memref<16xf32>
+  memref.copy %in, %a : memref<16xf32> to memref<16xf32>
+  memref.copy %a, %out : memref<16xf32> to memref<16xf32>
+  memref.copy %out, %b : memref<16xf32> to memref<16xf32>
+  memref.copy %b, %out : memref<16xf32> to memref<16xf32>
+  memref.dealloc %a : memref<16xf32>
+  memref.dealloc %b : memref<16xf32>
   return
 }
 
@@ -65,9 +87,12 @@ func.func @unplannable(%n: index) -> memref<8xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   scf.for %i = %c0 to %n step %c1 {
-    // expected-remark @below {{memopt-arena: allocation left in place: it is allocated inside a region (a loop or a branch)}}
+    // expected-remark @below {{memopt-arena: allocation left in place: it is allocated inside 'scf.for' (a loop or a branch); its 8 bytes per execution stay outside the arena}}
     %t = memref.alloc() : memref<2xf32>
     memref.dealloc %t : memref<2xf32>
+    // expected-remark @below {{memopt-arena: allocation left in place: it is allocated inside 'scf.for' (a loop or a branch)}}
+    %d = memref.alloc(%i) : memref<?xf32>
+    memref.dealloc %d : memref<?xf32>
   }
   memref.dealloc %dyn : memref<?xf32>
   memref.dealloc %strided : memref<4xf32, strided<[1], offset: 2>>

@@ -129,15 +129,22 @@ def MemOptArena : Pass<"memopt-arena", "mlir::ModuleOp"> {
   let description = [{
     On bufferized IR, replaces the static-shape `memref.alloc`s of every
     function body by `memref.view`s of one `i8` arena at offsets planned so
-    that allocations live at the same time never overlap, and deletes their
-    `memref.dealloc`s. Lifetimes follow aliases (views, subviews, casts,
-    reshapes, calls). With `arena-mode=alloc` the arena is one `memref.alloc`
-    at the top of the function, freed before it returns; with
+    that allocations live at the same time never overlap, and deletes the
+    `memref.dealloc`s of them and of their aliases. An allocation is live
+    from the first to the last use of it or of any alias (views, subviews,
+    casts, reshapes, call results, results and block arguments of ops with
+    regions such as `scf.if`, `scf.for` and `scf.while`); a use inside a
+    region counts for the whole op. With `arena-mode=alloc` the arena is one
+    `memref.alloc` at the top of the function, freed before it returns; with
     `arena-mode=arg` it becomes a new last argument of the function, whose
     size is exported as the `memopt.arena_size` attribute and by a generated
-    function `@<name>_arena_size() -> index`. Allocations it cannot plan
-    (dynamic sizes, non-identity layouts, escaping through returns, inside
-    loops or other regions) stay as they are, with a remark saying why.
+    function `@<name>_arena_size() -> index` (suffixed if the name is
+    taken). Allocations it cannot plan stay as they are, with a remark
+    saying why: dynamic sizes, non-identity layouts, inside loops or other
+    regions (with their bytes), an address that may escape through any
+    alias (returned, stored, taken as an integer, given to an unregistered
+    op), freed by something other than `memref.dealloc`, or freed by a
+    `memref.dealloc` that may also free other memory.
   }];
   let options = [
     pureDialectsOption, packingAlgorithmOption, alignmentOption,

@@ -100,6 +100,22 @@ std::optional<Value> getViewSource(Operation *op) {
   return source;
 }
 
+/// Whether an op nested in the regions of `op` allocates a memref.
+bool allocatesInRegions(Operation *op) {
+  for (Region &region : op->getRegions()) {
+    WalkResult result = region.walk([](Operation *nested) {
+      for (Value value : nested->getResults())
+        if (isa<BaseMemRefType>(value.getType()) &&
+            hasEffect<MemoryEffects::Allocate>(nested, value))
+          return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return true;
+  }
+  return false;
+}
+
 /// Whether the results of `op` are resident: constants and global reads.
 bool producesResidentValues(Operation *op) {
   if (op->getNumResults() == 0 || op->getNumRegions() != 0)
@@ -304,9 +320,20 @@ LogicalResult Extractor::addResults(Operation *op, unsigned node) {
         if (it != model.valueIds.end())
           llvm::append_range(aliased, it->second);
       }
-      if (readsMemrefs) {
+      // A region may also yield a buffer it allocates: then the result is
+      // new bytes as well as an alias of what the op reads.
+      if (readsMemrefs && !allocatesInRegions(op)) {
         viewedBuffers.insert(aliased.begin(), aliased.end());
         model.valueIds[result] = std::move(aliased);
+        continue;
+      }
+      if (readsMemrefs) {
+        std::optional<unsigned> own =
+            addSizedValue(result, node, resident, op);
+        if (!own)
+          return failure();
+        viewedBuffers.insert(aliased.begin(), aliased.end());
+        model.valueIds[result].append(aliased.begin(), aliased.end());
         continue;
       }
     }

@@ -55,3 +55,26 @@ func.func @reshape_views(%x: tensor<128xf32>) -> tensor<8x16xf32> {
   %s = tosa.add %r, %rc : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
   return %s : tensor<8x16xf32>
 }
+
+// -----
+
+// A memref yielded by a region aliases what the op reads, and may also be a
+// buffer allocated inside: both stay live through the result's uses
+// (3 x 256 B, and the loaded scalar).
+// CHECK-LABEL: func.func @region_results
+// CHECK-SAME: peak_bytes = 772
+func.func @region_results(%p: i1) -> f32 {
+  %c0 = arith.constant 0 : index
+  %a = memref.alloc() : memref<64xf32>
+  %r = scf.if %p -> memref<64xf32> {
+    %b = memref.alloc() : memref<64xf32>
+    scf.yield %b : memref<64xf32>
+  } else {
+    scf.yield %a : memref<64xf32>
+  }
+  %other = memref.alloc() : memref<64xf32>
+  %x = memref.load %r[%c0] : memref<64xf32>
+  memref.store %x, %other[%c0] : memref<64xf32>
+  %y = memref.load %other[%c0] : memref<64xf32>
+  return %y : f32
+}

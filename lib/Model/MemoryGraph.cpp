@@ -275,36 +275,43 @@ int64_t memopt::scheduleLowerBound(const MemoryGraph &graph,
   if (n > kMaxReachabilityNodes)
     return std::max(largestWorkingSet(graph, options), escaping);
 
-  // descendants[x]: nodes reachable from x. Node ids are a topological
-  // order, so successors have larger ids and are done first.
+  // descendants[x] and ancestors[x]: nodes reachable from x and reaching
+  // x. Node ids are a topological order, so successors have larger ids.
   std::vector<llvm::BitVector> descendants(n, llvm::BitVector(n));
+  std::vector<llvm::BitVector> ancestors(n, llvm::BitVector(n));
   for (unsigned nodeId = n; nodeId-- > 0;)
     for (unsigned succ : graph.node(nodeId).succs) {
       descendants[nodeId].set(succ);
       descendants[nodeId] |= descendants[succ];
+    }
+  for (unsigned nodeId = 0; nodeId < n; ++nodeId)
+    for (unsigned pred : graph.node(nodeId).preds) {
+      ancestors[nodeId].set(pred);
+      ancestors[nodeId] |= ancestors[pred];
     }
   // Bytes every order keeps live across each node besides its own operands
   // and results: a value whose producer is an ancestor of the node (or that
   // has none) and which a descendant reads, or which escapes, is live at the
   // node's step.
   std::vector<int64_t> liveAcross(n, 0);
+  llvm::BitVector across(n);
   for (unsigned id = 0; id < graph.numValues(); ++id) {
     const MemoryGraph::Value &value = graph.value(id);
     if (!graph.isActivation(id) || value.size == 0)
       continue;
-    // A value without a producer (an argument) is live from the first step.
-    llvm::BitVector candidates(n, /*t=*/true);
-    if (value.producer)
-      candidates = descendants[*value.producer];
-    for (unsigned nodeId : candidates.set_bits()) {
-      if (llvm::is_contained(value.users, nodeId))
-        continue;
-      if (value.escapes ||
-          llvm::any_of(value.users, [&](unsigned user) {
-            return descendants[nodeId].test(user);
-          }))
-        liveAcross[nodeId] += value.size;
+    if (value.escapes) {
+      across.set();
+    } else {
+      across.reset();
+      for (unsigned user : value.users)
+        across |= ancestors[user];
     }
+    if (value.producer)
+      across &= descendants[*value.producer];
+    for (unsigned user : value.users)
+      across.reset(user);
+    for (unsigned nodeId : across.set_bits())
+      liveAcross[nodeId] += value.size;
   }
   int64_t bound = escaping;
   for (unsigned nodeId = 0; nodeId < n; ++nodeId)

@@ -155,12 +155,12 @@ int64_t largestWorkingSet(const MemoryGraph &graph,
 /// over all nodes, the node's working set plus the values every order keeps
 /// live across it: those produced by an ancestor and read by a descendant,
 /// or escaping. Graphs above `kMaxReachabilityNodes` nodes skip the values
-/// live across and use the working set alone.
+/// live across and use the working sets alone.
 int64_t scheduleLowerBound(const MemoryGraph &graph,
                            const ModelOptions &options = {});
 
-/// Largest graph whose lower bound uses reachability (a bit matrix of
-/// numNodes^2 bits).
+/// Largest graph whose lower bound uses reachability (two bit matrices of
+/// numNodes^2 bits each).
 constexpr unsigned kMaxReachabilityNodes = 16384;
 
 /// `order` with every weightless node (no result values, no activation

@@ -25,10 +25,12 @@ using namespace memopt;
 std::optional<unsigned>
 BlockMemoryModel::getOwnValueId(Value value) const {
   auto it = valueIds.find(value);
-  if (it == valueIds.end() || it->second.size() != 1 ||
-      irValues[it->second.front()] != value)
+  if (it == valueIds.end() || it->second.size() != 1)
     return std::nullopt;
-  return it->second.front();
+  unsigned id = it->second.front();
+  if (irValues[id] != value && !writtenIntoInit.contains(value))
+    return std::nullopt;
+  return id;
 }
 
 namespace {
@@ -300,6 +302,7 @@ LogicalResult Extractor::addResults(Operation *op, unsigned node) {
     if (std::optional<SmallVector<unsigned, 1>> reused =
             getReusedInitBuffers(result)) {
       holderOfBuffer[reused->front()] = result;
+      model.writtenIntoInit.insert(result);
       model.valueIds[result] = std::move(*reused);
       continue;
     }

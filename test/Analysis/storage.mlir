@@ -1,4 +1,5 @@
 // RUN: memopt-opt %s -split-input-file --allow-unregistered-dialect --memopt-annotate | FileCheck %s
+// RUN: memopt-opt %s -split-input-file --allow-unregistered-dialect --memopt-assign-offsets | FileCheck %s --check-prefix=OFFSETS
 
 // The bytes memopt counts are those bufferization allocates.
 
@@ -25,6 +26,10 @@ func.func @empty_used_twice(%x: f32, %y: f32) -> tensor<256xf32> {
 // working set 2 KiB + 2 KiB + 256 B.
 // CHECK-LABEL: func.func @matmul_into_fill
 // CHECK-SAME: peak_bytes = 4352
+// The matmul's result is annotated with the fill's buffer.
+// OFFSETS-LABEL: func.func @matmul_into_fill
+// OFFSETS: linalg.fill {memopt.buffers = [#memopt.buffer<[[OFFSET:[0-9]+]], 256, 64>]
+// OFFSETS: linalg.matmul {memopt.buffers = [#memopt.buffer<[[OFFSET]], 256, 64>]
 func.func @matmul_into_fill(%a: tensor<8x64xf32>, %b: tensor<64x8xf32>, %z: f32) -> tensor<8x8xf32> {
   %ea = tensor.empty() : tensor<8x64xf32>
   %a2 = linalg.copy ins(%a : tensor<8x64xf32>) outs(%ea : tensor<8x64xf32>) -> tensor<8x64xf32>

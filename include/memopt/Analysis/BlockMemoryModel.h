@@ -62,7 +62,12 @@ struct BlockMemoryModel {
   /// Number of nodes ordered by memory effects (barriers included).
   unsigned numEffectfulOps = 0;
 
-  /// The graph value defined by `value`, if it defines its own buffer.
+  /// Destination-style results written into their init's buffer.
+  llvm::DenseSet<mlir::Value> writtenIntoInit;
+
+  /// The buffer `value` fills: the one it defines, or its init's buffer for a
+  /// destination-style result written in place. None for views, aliases and
+  /// values without storage.
   std::optional<unsigned> getOwnValueId(mlir::Value value) const;
 };
 

@@ -144,7 +144,11 @@ SectionedProblem::SectionedProblem(const PackingProblem &problem)
     size.push_back(buffer.size);
     alignment.push_back(buffer.alignment);
     width.push_back(buffer.end - buffer.begin);
-    area.push_back((buffer.end - buffer.begin) * buffer.size);
+    // Only an order key: saturating is enough.
+    area.push_back(std::min<uint64_t>(
+        llvm::SaturatingMultiply(uint64_t(buffer.end - buffer.begin),
+                                 uint64_t(buffer.size)),
+        std::numeric_limits<int64_t>::max()));
     firstSection.push_back(sectionAt(buffer.begin));
     endSection.push_back(sectionAt(buffer.end));
     baseOffset.push_back(alignUp(base, buffer.alignment));
@@ -160,13 +164,21 @@ SectionedProblem::SectionedProblem(const PackingProblem &problem)
     previousTwin.push_back(inserted ? -1 : it->second);
     it->second = buffer;
   }
+  // A sweep by first section: the buffers that start while one is live are
+  // those that overlap it among the later ones.
+  std::vector<unsigned> byFirst(numBuffers());
+  std::iota(byFirst.begin(), byFirst.end(), 0);
+  llvm::stable_sort(byFirst, [&](unsigned a, unsigned b) {
+    return firstSection[a] < firstSection[b];
+  });
   overlaps.resize(numBuffers());
-  for (unsigned a = 0; a < numBuffers(); ++a)
-    for (unsigned b = a + 1; b < numBuffers(); ++b)
-      if (firstSection[a] < endSection[b] && firstSection[b] < endSection[a]) {
-        overlaps[a].push_back(b);
-        overlaps[b].push_back(a);
-      }
+  for (size_t i = 0; i < byFirst.size(); ++i)
+    for (size_t j = i + 1; j < byFirst.size() &&
+                           firstSection[byFirst[j]] < endSection[byFirst[i]];
+         ++j) {
+      overlaps[byFirst[i]].push_back(byFirst[j]);
+      overlaps[byFirst[j]].push_back(byFirst[i]);
+    }
 }
 
 std::vector<int64_t>
@@ -193,7 +205,15 @@ constexpr Preorder kPreorders[] = {
     Preorder::WidthAreaTotal, Preorder::TotalAreaWidth,
     Preorder::TotalWidthArea, Preorder::StartWidthArea};
 
-enum class SearchOutcome { Found, Exhausted, OutOfNodes, OutOfTime };
+/// OutOfNodes: the node limit of one attempt ran out; OutOfBudget: the node
+/// budget of the whole minimization did; OutOfTime: the deadline passed.
+enum class SearchOutcome {
+  Found,
+  Exhausted,
+  OutOfNodes,
+  OutOfBudget,
+  OutOfTime
+};
 
 /// A set of unplaced buffers that no unplaced buffer outside it overlaps in
 /// time, so that it can be packed on its own: the sections [firstSection,
@@ -202,8 +222,9 @@ struct Partition {
   std::vector<unsigned> buffers;
   unsigned firstSection = 0;
   unsigned endSection = 0;
-  /// A hash of `buffers` in order, which identifies the preorder.
-  uint64_t id = 0;
+  /// Two independent hashes of `buffers` in order, which identify the
+  /// preorder.
+  uint64_t id = 0, id2 = 0;
 };
 
 /// splitmix64's finalizer: a cheap, well-mixing 64-bit hash.
@@ -214,9 +235,35 @@ uint64_t mix(uint64_t value) {
   return value ^ (value >> 31);
 }
 
-/// Bounds on the number of entries of the table of failed states.
-constexpr size_t kMinFailedStateSlots = size_t(1) << 12;
-constexpr size_t kMaxFailedStateSlots = size_t(1) << 21;
+/// MurmurHash3's finalizer, with other constants than `mix`, so that the two
+/// hashes of a state collide independently.
+uint64_t mix2(uint64_t value) {
+  value ^= value >> 33;
+  value *= 0xff51afd7ed558ccdULL;
+  value ^= value >> 33;
+  value *= 0xc4ceb9fe1a85ec53ULL;
+  return value ^ (value >> 33);
+}
+
+/// A search state, by two independent 64-bit hashes of all of it: offsets
+/// and buffer indices are hashed whole, so only a 128-bit collision could make
+/// two states look the same.
+struct StateKey {
+  uint64_t first = 0, second = 0;
+  void add(uint64_t value) {
+    first = mix(first ^ value);
+    second = mix2(second + value);
+  }
+  bool operator==(const StateKey &other) const {
+    return first == other.first && second == other.second;
+  }
+};
+
+/// Entries of the table of failed states: at least the minimum, at most the
+/// maximum, in sets of `kFailedStateWays` that a key may occupy any of.
+constexpr size_t kMinFailedStates = size_t(1) << 12;
+constexpr size_t kMaxFailedStates = size_t(1) << 21;
+constexpr size_t kFailedStateWays = 4;
 
 /// The search state and the depth-first search itself. `place` changes the
 /// state and `unplaceLast` takes the latest placement back.
@@ -231,6 +278,11 @@ public:
   /// avoids that. Exhausted means proven infeasible.
   SearchOutcome search(int64_t capacity, int64_t nodeLimit,
                        const Deadline &deadline);
+
+  /// The budget of nodes over all searches; reaching it gives OutOfBudget.
+  void setNodeBudget(int64_t nodes) { nodeBudget = nodes; }
+  /// Whether the deadline stopped a search.
+  bool stoppedByDeadline() const { return timedOut; }
 
   /// Offsets of the searched buffers after `search` returned Found.
   llvm::ArrayRef<int64_t> foundOffsets() const { return solution; }
@@ -268,14 +320,22 @@ private:
   const SectionedProblem &problem;
   Preorder preorder = Preorder::WidthAreaTotal;
   int64_t capacity = std::numeric_limits<int64_t>::max();
-  /// Search states proven to have no completion, by hash slot: the key of
-  /// the state and the largest capacity it failed at (it fails at all
-  /// smaller ones too). A state is what decides the rest of the search: the
-  /// partition (with its preorder), the lowest offsets of its unplaced
-  /// buffers and the floor.
-  std::vector<std::pair<uint64_t, int64_t>> failedStates;
+  /// A search state proven to have no completion, and the largest capacity
+  /// it failed at (it fails at all smaller ones too). A state is what decides
+  /// the rest of the search: the partition (with its preorder), the lowest
+  /// offsets of its unplaced buffers and the floor. Empty entries have a
+  /// negative capacity.
+  struct FailedState {
+    StateKey key;
+    int64_t capacity = -1;
+  };
+  /// Whether `key` failed at `capacity` or above.
+  bool hasFailed(const StateKey &key) const;
+  void recordFailure(const StateKey &key);
+  std::vector<FailedState> failedStates;
   int64_t nodesLeft = 0;
-  uint64_t nodesVisited = 0;
+  int64_t nodesVisited = 0;
+  int64_t nodeBudget = std::numeric_limits<int64_t>::max();
   const Deadline *deadline = nullptr;
   bool timedOut = false;
 
@@ -325,13 +385,11 @@ private:
 SearchOutcome CanonicalSearch::search(int64_t capacity, int64_t nodeLimit,
                                       const Deadline &deadline) {
   if (failedStates.empty())
-    failedStates.assign(
+    failedStates.resize(
         std::clamp<size_t>(llvm::PowerOf2Ceil(problem.numBuffers()) << 12,
-                           kMinFailedStateSlots, kMaxFailedStateSlots),
-        {0, 0});
+                           kMinFailedStates, kMaxFailedStates));
   this->capacity = capacity;
   this->deadline = &deadline;
-  timedOut = false;
   for (Preorder order : kPreorders) {
     SearchOutcome outcome = searchOnce(order, nodeLimit);
     if (outcome != SearchOutcome::OutOfNodes)
@@ -448,12 +506,14 @@ SearchOutcome CanonicalSearch::solvePartition(std::vector<unsigned> buffers,
     }
   }
   llvm::sort(keys);
-  uint64_t id = mix(firstSection);
+  StateKey id;
+  id.add(firstSection);
   for (auto [position, key] : llvm::enumerate(keys)) {
     buffers[position] = std::get<3>(key);
-    id = mix(id ^ buffers[position]);
+    id.add(buffers[position]);
   }
-  Partition partition{std::move(buffers), firstSection, endSection, id};
+  Partition partition{std::move(buffers), firstSection, endSection, id.first,
+                      id.second};
   return descend(partition, /*floorOffset=*/0, /*floorRank=*/0);
 }
 
@@ -462,26 +522,29 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
                                        unsigned floorRank) {
   if (--nodesLeft < 0)
     return SearchOutcome::OutOfNodes;
+  if (nodesVisited >= nodeBudget)
+    return SearchOutcome::OutOfBudget;
   if ((++nodesVisited & 1023) == 0 && deadline->passed())
     timedOut = true;
   if (timedOut)
     return SearchOutcome::OutOfTime;
 
-  uint64_t state = partition.id ^ mix(mix(floorOffset) ^ floorRank);
+  StateKey state{partition.id, partition.id2};
+  state.add(uint64_t(floorOffset));
+  state.add(floorRank);
   int64_t lowestTop = std::numeric_limits<int64_t>::max();
   bool allPlaced = true;
   for (unsigned buffer : partition.buffers) {
     if (offset[buffer] != kUnplaced)
       continue;
     allPlaced = false;
-    state ^= mix((uint64_t(minOffset[buffer]) << 20) ^ buffer);
+    state.add(buffer);
+    state.add(uint64_t(minOffset[buffer]));
     lowestTop = std::min(lowestTop, minOffset[buffer] + problem.size[buffer]);
   }
   if (allPlaced)
     return SearchOutcome::Found;
-  std::pair<uint64_t, int64_t> &failedSlot =
-      failedStates[state & (failedStates.size() - 1)];
-  if (failedSlot.first == state && capacity <= failedSlot.second)
+  if (hasFailed(state))
     return SearchOutcome::Exhausted;
 
   std::vector<Candidate> &candidates = candidatesAtDepth[placed.size()];
@@ -535,8 +598,35 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
     if (!hasHat)
       break;
   }
-  failedSlot = {state, capacity};
+  recordFailure(state);
   return SearchOutcome::Exhausted;
+}
+
+bool CanonicalSearch::hasFailed(const StateKey &key) const {
+  size_t set = key.first & (failedStates.size() - kFailedStateWays);
+  for (size_t way = 0; way < kFailedStateWays; ++way) {
+    const FailedState &entry = failedStates[set + way];
+    if (entry.capacity >= 0 && entry.key == key)
+      return capacity <= entry.capacity;
+  }
+  return false;
+}
+
+void CanonicalSearch::recordFailure(const StateKey &key) {
+  size_t set = key.first & (failedStates.size() - kFailedStateWays);
+  FailedState *victim = nullptr;
+  for (size_t way = 0; way < kFailedStateWays; ++way) {
+    FailedState &entry = failedStates[set + way];
+    if (entry.capacity >= 0 && entry.key == key) {
+      entry.capacity = std::max(entry.capacity, capacity);
+      return;
+    }
+    // An empty entry, or else the one that failed at the smallest capacity:
+    // it prunes the fewest searches.
+    if (!victim || entry.capacity < victim->capacity)
+      victim = &entry;
+  }
+  *victim = {key, capacity};
 }
 
 void CanonicalSearch::unplaceLast() {
@@ -746,10 +836,11 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
                                     std::vector<int64_t> initialOffsets,
                                     int64_t lowerBound,
                                     std::optional<int64_t> fitWithin,
-                                    bool stopOnceFitting,
+                                    bool stopOnceFitting, int64_t nodeBudget,
                                     const Deadline &deadline) {
   SectionedProblem sectioned(problem);
   CanonicalSearch search(sectioned);
+  search.setNodeBudget(nodeBudget);
   ExactOutcome result;
   result.arenaBytes = arenaOf(problem, initialOffsets);
   result.offsets = std::move(initialOffsets);
@@ -765,7 +856,12 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
       result.offsets = sectioned.expand(search.foundOffsets());
       result.arenaBytes = arenaOf(problem, result.offsets);
     }
+    result.stoppedByDeadline = search.stoppedByDeadline();
     return outcome;
+  };
+  auto endsWork = [](SearchOutcome outcome) {
+    return outcome == SearchOutcome::OutOfBudget ||
+           outcome == SearchOutcome::OutOfTime;
   };
 
   // A packing within the capacity comes first, with a growing node limit.
@@ -775,7 +871,7 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
          outcome == SearchOutcome::OutOfNodes;
          nodeLimit = std::min(2 * nodeLimit, maxNodeLimit))
       outcome = tryCapacity(*fitWithin, nodeLimit);
-    if (outcome == SearchOutcome::OutOfTime ||
+    if (endsWork(outcome) ||
         (outcome == SearchOutcome::Found && stopOnceFitting))
       return result;
     if (outcome == SearchOutcome::Exhausted) {
@@ -798,7 +894,7 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
   for (int64_t nodeLimit = firstNodeLimit; result.arenaBytes > lowerBound;
        nodeLimit = std::min(2 * nodeLimit, maxNodeLimit)) {
     SearchOutcome atBound = tryCapacity(lowerBound, nodeLimit);
-    if (atBound == SearchOutcome::OutOfTime)
+    if (endsWork(atBound))
       return result;
     if (atBound == SearchOutcome::Found)
       break;
@@ -808,7 +904,7 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
     while (low <= high) {
       int64_t middle = low + roundDown((high - low) / 2);
       SearchOutcome outcome = tryCapacity(middle, nodeLimit);
-      if (outcome == SearchOutcome::OutOfTime)
+      if (endsWork(outcome))
         return result;
       if (outcome == SearchOutcome::Found) {
         high = roundDown(result.arenaBytes - 1);

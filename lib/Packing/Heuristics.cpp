@@ -49,12 +49,13 @@ enum class GapChoice {
 /// Places the buffers one by one in `order` (a permutation of their indices),
 /// each by `choice`. Returns an offset per buffer.
 static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
+                                          const TimeOverlaps &overlaps,
                                           llvm::ArrayRef<unsigned> order,
                                           GapChoice choice) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
   assert(order.size() == buffers.size() && "order must be a permutation");
   std::vector<int64_t> offsets(buffers.size(), 0);
-  std::vector<unsigned> placed;
+  std::vector<bool> placed(buffers.size(), false);
   /// Byte ranges [begin, end) of the placed buffers that are live together
   /// with the one being placed.
   std::vector<std::pair<int64_t, int64_t>> taken;
@@ -63,8 +64,8 @@ static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
     if (!occupiesMemory(buffer))
       continue;
     taken.clear();
-    for (unsigned other : placed)
-      if (livesOverlap(buffer, buffers[other]))
+    for (unsigned other : overlaps.of(index))
+      if (placed[other])
         taken.push_back({offsets[other], offsets[other] + buffers[other].size});
     llvm::sort(taken);
 
@@ -85,28 +86,14 @@ static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
     if (bestOffset < 0)
       bestOffset = alignUp(freeFrom, buffer.alignment);
     offsets[index] = bestOffset;
-    placed.push_back(index);
+    placed[index] = true;
   }
   return offsets;
 }
 
-/// For each buffer, how many others are live at some step together with it.
-static std::vector<unsigned> countConflicts(const PackingProblem &problem) {
-  const std::vector<PackingBuffer> &buffers = problem.buffers;
-  std::vector<unsigned> byBegin = occupyingBuffersByBegin(problem);
-  std::vector<unsigned> conflicts(buffers.size(), 0);
-  for (unsigned i = 0; i < byBegin.size(); ++i)
-    for (unsigned j = i + 1; j < byBegin.size() && buffers[byBegin[j]].begin <
-                                                       buffers[byBegin[i]].end;
-         ++j) {
-      ++conflicts[byBegin[i]];
-      ++conflicts[byBegin[j]];
-    }
-  return conflicts;
-}
-
 std::vector<int64_t>
 memopt::packing::runHeuristic(const PackingProblem &problem,
+                              const TimeOverlaps &overlaps,
                               PackingAlgorithm algorithm) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
   std::vector<unsigned> order(buffers.size());
@@ -118,21 +105,19 @@ memopt::packing::runHeuristic(const PackingProblem &problem,
       return std::make_tuple(-buffers[a].size, -lifetime(a), buffers[a].begin) <
              std::make_tuple(-buffers[b].size, -lifetime(b), buffers[b].begin);
     });
-    return placeGreedily(problem, order, GapChoice::BestFit);
+    return placeGreedily(problem, overlaps, order, GapChoice::BestFit);
   case PackingAlgorithm::StartOrderBestFit:
     llvm::stable_sort(order, [&](unsigned a, unsigned b) {
       return std::make_tuple(buffers[a].begin, -lifetime(a), -buffers[a].size) <
              std::make_tuple(buffers[b].begin, -lifetime(b), -buffers[b].size);
     });
-    return placeGreedily(problem, order, GapChoice::BestFit);
-  case PackingAlgorithm::GreedyByConflicts: {
-    std::vector<unsigned> conflicts = countConflicts(problem);
+    return placeGreedily(problem, overlaps, order, GapChoice::BestFit);
+  case PackingAlgorithm::GreedyByConflicts:
     llvm::stable_sort(order, [&](unsigned a, unsigned b) {
-      return std::make_tuple(conflicts[a], buffers[a].size) >
-             std::make_tuple(conflicts[b], buffers[b].size);
+      return std::make_tuple(overlaps.of(a).size(), buffers[a].size) >
+             std::make_tuple(overlaps.of(b).size(), buffers[b].size);
     });
-    return placeGreedily(problem, order, GapChoice::FirstFit);
-  }
+    return placeGreedily(problem, overlaps, order, GapChoice::FirstFit);
   case PackingAlgorithm::BestOfAll:
   case PackingAlgorithm::Exact:
   case PackingAlgorithm::Auto:

@@ -205,7 +205,7 @@ constexpr Preorder kPreorders[] = {
     Preorder::WidthAreaTotal, Preorder::TotalAreaWidth,
     Preorder::TotalWidthArea, Preorder::StartWidthArea};
 
-/// OutOfNodes: the node limit of one attempt ran out; OutOfBudget: the node
+/// OutOfNodes: the node limit of one attempt ran out; OutOfBudget: the work
 /// budget of the whole minimization did; OutOfTime: the deadline passed.
 enum class SearchOutcome {
   Found,
@@ -279,8 +279,9 @@ public:
   SearchOutcome search(int64_t capacity, int64_t nodeLimit,
                        const Deadline &deadline);
 
-  /// The budget of nodes over all searches; reaching it gives OutOfBudget.
-  void setNodeBudget(int64_t nodes) { nodeBudget = nodes; }
+  /// The work over all searches (a unit per buffer of the partition at
+  /// each node); reaching it gives OutOfBudget.
+  void setWorkBudget(int64_t units) { workBudget = units; }
   /// Whether the deadline stopped a search.
   bool stoppedByDeadline() const { return timedOut; }
 
@@ -335,7 +336,8 @@ private:
   std::vector<FailedState> failedStates;
   int64_t nodesLeft = 0;
   int64_t nodesVisited = 0;
-  int64_t nodeBudget = std::numeric_limits<int64_t>::max();
+  int64_t workDone = 0;
+  int64_t workBudget = std::numeric_limits<int64_t>::max();
   const Deadline *deadline = nullptr;
   bool timedOut = false;
 
@@ -417,8 +419,11 @@ SearchOutcome CanonicalSearch::searchOnce(Preorder order, int64_t nodeLimit) {
   }
   sectionOrder = problem.buffersInSection;
   size_t mostInSection = 0;
-  for (const std::vector<unsigned> &buffers : sectionOrder)
+  for (const std::vector<unsigned> &buffers : sectionOrder) {
     mostInSection = std::max(mostInSection, buffers.size());
+    // Setting up looks at every buffer of every section.
+    workDone += buffers.size() + 1;
+  }
   levelScratch.resize(mostInSection);
   heightBound.resize(numSections);
   sectionRaise.assign(numSections, 0);
@@ -522,7 +527,11 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
                                        unsigned floorRank) {
   if (--nodesLeft < 0)
     return SearchOutcome::OutOfNodes;
-  if (nodesVisited >= nodeBudget)
+  // The state's hash and the placements look at every buffer and section of
+  // the partition.
+  workDone += partition.buffers.size() +
+              (partition.endSection - partition.firstSection);
+  if (workDone > workBudget)
     return SearchOutcome::OutOfBudget;
   if ((++nodesVisited & 1023) == 0 && deadline->passed())
     timedOut = true;
@@ -836,11 +845,11 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
                                     std::vector<int64_t> initialOffsets,
                                     int64_t lowerBound,
                                     std::optional<int64_t> fitWithin,
-                                    bool stopOnceFitting, int64_t nodeBudget,
+                                    bool stopOnceFitting, int64_t workBudget,
                                     const Deadline &deadline) {
   SectionedProblem sectioned(problem);
   CanonicalSearch search(sectioned);
-  search.setNodeBudget(nodeBudget);
+  search.setWorkBudget(workBudget);
   ExactOutcome result;
   result.arenaBytes = arenaOf(problem, initialOffsets);
   result.offsets = std::move(initialOffsets);

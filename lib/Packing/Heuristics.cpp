@@ -20,6 +20,7 @@
 #include <cassert>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <tuple>
 
 using namespace memopt;
@@ -124,4 +125,50 @@ memopt::packing::runHeuristic(const PackingProblem &problem,
     break;
   }
   llvm_unreachable("not a single heuristic");
+}
+
+std::vector<int64_t> memopt::packing::improveByReordering(
+    const PackingProblem &problem, const TimeOverlaps &overlaps,
+    std::vector<int64_t> offsets, int64_t lowerBound, int64_t workBudget) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  unsigned n = buffers.size();
+  // Placing buffers lowest first in the order of their offsets gives a
+  // packing no higher than the one they came from.
+  std::vector<unsigned> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+    return std::tie(offsets[a], buffers[a].begin) <
+           std::tie(offsets[b], buffers[b].begin);
+  });
+  int64_t bestArena = arenaOf(problem, offsets);
+  // A fixed seed: the same problem always gets the same packing.
+  std::mt19937_64 random(0x5eed);
+  std::vector<double> key(n);
+  // Work units of a round: every buffer and every overlapping pair is looked
+  // at once or twice.
+  int64_t roundWork = int64_t(n) + int64_t(overlaps.numEntries());
+  for (int64_t work = roundWork; work <= workBudget && bestArena > lowerBound;
+       work += roundWork) {
+    std::vector<int64_t> candidate =
+        placeGreedily(problem, overlaps, order, GapChoice::FirstFit);
+    int64_t arena = arenaOf(problem, candidate);
+    if (arena < bestArena) {
+      bestArena = arena;
+      offsets = candidate;
+    }
+    // Squeaky wheel: buffers that end above the lower bound move earlier,
+    // the more the higher they end.
+    for (unsigned position = 0; position < n; ++position) {
+      unsigned buffer = order[position];
+      key[buffer] = position;
+      int64_t top = candidate[buffer] + buffers[buffer].size;
+      if (!occupiesMemory(buffers[buffer]) || top <= lowerBound)
+        continue;
+      double blame = double(top - lowerBound) / double(arena - lowerBound);
+      key[buffer] -= blame * double(random() % (n / 4 + 1));
+    }
+    llvm::stable_sort(order,
+                      [&](unsigned a, unsigned b) { return key[a] < key[b]; });
+  }
+  return offsets;
 }

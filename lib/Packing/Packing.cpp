@@ -247,10 +247,13 @@ std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
   return std::nullopt;
 }
 
-/// Search nodes the exact search may visit per searched buffer, and in all,
-/// at effort 1: about a second on the benchmark models (docs/Packing.md).
-constexpr int64_t kNodesPerBuffer = 2000;
-constexpr int64_t kBaseNodes = 200000;
+/// Work (see kPackingWorkPerSecond) of `exact` and `auto` at effort 1: a
+/// base, more per buffer, at most a few seconds' worth.
+constexpr double kWorkSeconds = 0.2;
+constexpr double kWorkSecondsPerBuffer = 0.0005;
+constexpr double kMaxWorkSeconds = 1;
+/// The share of it that the reordering search gets before the exact search.
+constexpr double kReorderingShare = 0.7;
 
 PackingResult memopt::packBuffers(const PackingProblem &problem,
                                   const PackingOptions &options) {
@@ -306,22 +309,37 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
                   (algorithm == PackingAlgorithm::Auto && !provenInfeasible &&
                    !(capacity && result.arenaBytes <= *capacity));
   if (searches && !provenOptimal) {
-    bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
-    double nodes =
-        options.effort *
-        double(kBaseNodes + kNodesPerBuffer * int64_t(problem.buffers.size()));
-    int64_t nodeBudget =
-        nodes >= 0x1p62 ? int64_t(1) << 62 : std::max<int64_t>(1, nodes);
-    ExactOutcome exact =
-        minimizeArena(problem, result.offsets, result.lowerBoundBytes,
-                      capacity, stopOnceFitting, nodeBudget,
-                      Deadline(options.timeLimitSeconds - elapsed()));
-    consider(getPackingAlgorithmName(PackingAlgorithm::Exact),
-             std::move(exact.offsets));
-    provenOptimal =
-        exact.provenOptimal || result.arenaBytes <= result.lowerBoundBytes;
-    provenInfeasible |= exact.provenInfeasible;
-    result.stoppedByTimeLimit = exact.stoppedByDeadline;
+    double seconds =
+        std::min(kWorkSeconds + kWorkSecondsPerBuffer * problem.buffers.size(),
+                 kMaxWorkSeconds);
+    double work = options.effort * seconds * kPackingWorkPerSecond;
+    int64_t workBudget =
+        work >= 0x1p62 ? int64_t(1) << 62 : std::max<int64_t>(1, work);
+    // Better orders for the greedy placement first: they often reach the
+    // bound, and otherwise give the exact search a lower arena to start
+    // from. With a capacity, `auto` only needs to fit it.
+    int64_t reorderingWork = workBudget * kReorderingShare;
+    int64_t target = result.lowerBoundBytes;
+    if (algorithm == PackingAlgorithm::Auto && capacity)
+      target = std::max(target, *capacity);
+    consider("reordered", improveByReordering(problem, overlaps, result.offsets,
+                                              target, reorderingWork));
+    provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
+    bool fitsAlready = capacity && result.arenaBytes <= *capacity;
+    if (!provenOptimal &&
+        !(fitsAlready && algorithm == PackingAlgorithm::Auto)) {
+      bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
+      ExactOutcome exact =
+          minimizeArena(problem, result.offsets, result.lowerBoundBytes,
+                        capacity, stopOnceFitting, workBudget - reorderingWork,
+                        Deadline(options.timeLimitSeconds - elapsed()));
+      consider(getPackingAlgorithmName(PackingAlgorithm::Exact),
+               std::move(exact.offsets));
+      provenOptimal =
+          exact.provenOptimal || result.arenaBytes <= result.lowerBoundBytes;
+      provenInfeasible |= exact.provenInfeasible;
+      result.stoppedByTimeLimit = exact.stoppedByDeadline;
+    }
   }
 
   bool fits = !capacity || result.arenaBytes <= *capacity;

@@ -48,12 +48,18 @@ public:
     return llvm::ArrayRef(neighbours).slice(start[buffer],
                                             start[buffer + 1] - start[buffer]);
   }
+  /// Twice the number of overlapping pairs.
+  size_t numEntries() const { return neighbours.size(); }
 
 private:
   /// Neighbours of buffer b are neighbours[start[b], start[b + 1]).
   std::vector<size_t> start;
   std::vector<unsigned> neighbours;
 };
+
+/// Work units (see `improveByReordering` and `minimizeArena`) that the
+/// packers do in about a second on the development machine.
+constexpr int64_t kPackingWorkPerSecond = 20000000;
 
 /// A point in time after which searches give up; none for an infinite or
 /// very long limit.
@@ -82,6 +88,18 @@ std::vector<int64_t> runHeuristic(const PackingProblem &problem,
                                   const TimeOverlaps &overlaps,
                                   PackingAlgorithm algorithm);
 
+/// Lowers the arena of `offsets`, a valid packing, by a squeaky-wheel search
+/// over placement orders (Joslin and Clements, JAIR 1999): for `rounds`
+/// rounds, places the buffers lowest first in an order, then moves the
+/// buffers that ended above `lowerBound` earlier. Returns the best packing
+/// after `workBudget` units of work (a unit: a buffer or an overlap looked
+/// at), or once it reaches the bound.
+std::vector<int64_t> improveByReordering(const PackingProblem &problem,
+                                         const TimeOverlaps &overlaps,
+                                         std::vector<int64_t> offsets,
+                                         int64_t lowerBound,
+                                         int64_t workBudget);
+
 /// What an exact minimization established.
 struct ExactOutcome {
   /// The smallest arena found, or the initial offsets if none beat them.
@@ -97,8 +115,9 @@ struct ExactOutcome {
 
 /// Shrinks the arena of `initialOffsets`, a valid packing of `problem`, with
 /// the canonical search (docs/Packing.md) until it reaches `lowerBound`, the
-/// search proves that no smaller arena exists, it has visited `nodeBudget`
-/// search nodes, or `deadline` passes (a safety net: only the budget makes
+/// search proves that no smaller arena exists, it has done `workBudget` units
+/// of work (a unit per buffer of the part searched at each node), or
+/// `deadline` passes (a safety net: only the budget makes
 /// the result reproducible). When `fitWithin` is set and the initial arena
 /// exceeds it, first looks for a packing within it. `stopOnceFitting` ends the
 /// work as soon as the arena fits `fitWithin` (at once if the initial one
@@ -106,7 +125,7 @@ struct ExactOutcome {
 ExactOutcome minimizeArena(const PackingProblem &problem,
                            std::vector<int64_t> initialOffsets,
                            int64_t lowerBound, std::optional<int64_t> fitWithin,
-                           bool stopOnceFitting, int64_t nodeBudget,
+                           bool stopOnceFitting, int64_t workBudget,
                            const Deadline &deadline);
 
 } // namespace memopt::packing

@@ -624,8 +624,12 @@ bool CanonicalSearch::hasFailed(const StateKey &key) const {
 void CanonicalSearch::recordFailure(const StateKey &key) {
   size_t set = key.first & (failedStates.size() - kFailedStateWays);
   FailedState *victim = nullptr;
-  for (size_t way = 0; way < kFailedStateWays; ++way) {
-    FailedState &entry = failedStates[set + way];
+  // Among equal candidates, the first from a way the key picks, so that all
+  // ways get used.
+  size_t firstWay = key.second % kFailedStateWays;
+  for (size_t step = 0; step < kFailedStateWays; ++step) {
+    FailedState &entry =
+        failedStates[set + (firstWay + step) % kFailedStateWays];
     if (entry.capacity >= 0 && entry.key == key) {
       entry.capacity = std::max(entry.capacity, capacity);
       return;

@@ -127,9 +127,13 @@ memopt::packing::runHeuristic(const PackingProblem &problem,
   llvm_unreachable("not a single heuristic");
 }
 
+/// Rounds without a better arena after which the reordering gives up.
+constexpr unsigned kStaleRounds = 500;
+
 std::vector<int64_t> memopt::packing::improveByReordering(
     const PackingProblem &problem, const TimeOverlaps &overlaps,
-    std::vector<int64_t> offsets, int64_t lowerBound, int64_t workBudget) {
+    std::vector<int64_t> offsets, int64_t lowerBound, int64_t workBudget,
+    int64_t &workDone) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
   unsigned n = buffers.size();
   // Placing buffers lowest first in the order of their offsets gives a
@@ -145,16 +149,20 @@ std::vector<int64_t> memopt::packing::improveByReordering(
   std::mt19937_64 random(0x5eed);
   std::vector<double> key(n);
   // Work units of a round: every buffer and every overlapping pair is looked
-  // at once or twice.
-  int64_t roundWork = int64_t(n) + int64_t(overlaps.numEntries());
-  for (int64_t work = roundWork; work <= workBudget && bestArena > lowerBound;
-       work += roundWork) {
+  // at once or twice, plus the round's own overhead.
+  int64_t roundWork = int64_t(n) + int64_t(overlaps.numEntries()) + 64;
+  unsigned stale = 0;
+  for (workDone = 0; workDone + roundWork <= workBudget &&
+                     bestArena > lowerBound && stale < kStaleRounds;
+       workDone += roundWork) {
     std::vector<int64_t> candidate =
         placeGreedily(problem, overlaps, order, GapChoice::FirstFit);
     int64_t arena = arenaOf(problem, candidate);
+    ++stale;
     if (arena < bestArena) {
       bestArena = arena;
       offsets = candidate;
+      stale = 0;
     }
     // Squeaky wheel: buffers that end above the lower bound move earlier,
     // the more the higher they end.

@@ -249,11 +249,12 @@ std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
 
 /// Work (see kPackingWorkPerSecond) of `exact` and `auto` at effort 1: a
 /// base, more per buffer, at most a few seconds' worth.
-constexpr double kWorkSeconds = 0.2;
+constexpr double kWorkSeconds = 0.6;
 constexpr double kWorkSecondsPerBuffer = 0.0005;
-constexpr double kMaxWorkSeconds = 1;
-/// The share of it that the reordering search gets before the exact search.
-constexpr double kReorderingShare = 0.7;
+constexpr double kMaxWorkSeconds = 1.2;
+/// The most of it that the reordering search may use before the exact search
+/// gets the rest.
+constexpr double kReorderingShare = 0.4;
 
 PackingResult memopt::packBuffers(const PackingProblem &problem,
                                   const PackingOptions &options) {
@@ -317,17 +318,18 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
         work >= 0x1p62 ? int64_t(1) << 62 : std::max<int64_t>(1, work);
     // Better orders for the greedy placement first: they often reach the
     // bound, and otherwise give the exact search a lower arena to start
-    // from. With a capacity, `auto` only needs to fit it.
-    int64_t reorderingWork = workBudget * kReorderingShare;
-    int64_t target = result.lowerBoundBytes;
-    if (algorithm == PackingAlgorithm::Auto && capacity)
-      target = std::max(target, *capacity);
-    consider("reordered", improveByReordering(problem, overlaps, result.offsets,
-                                              target, reorderingWork));
-    provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
-    bool fitsAlready = capacity && result.arenaBytes <= *capacity;
-    if (!provenOptimal &&
-        !(fitsAlready && algorithm == PackingAlgorithm::Auto)) {
+    // from. When `auto` only has to fit a capacity, the exact search is
+    // better at that and gets all the work.
+    int64_t reorderingWork = 0;
+    if (algorithm == PackingAlgorithm::Exact || !capacity) {
+      consider("reordered",
+               improveByReordering(problem, overlaps, result.offsets,
+                                   result.lowerBoundBytes,
+                                   workBudget * kReorderingShare,
+                                   reorderingWork));
+      provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
+    }
+    if (!provenOptimal) {
       bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
       ExactOutcome exact =
           minimizeArena(problem, result.offsets, result.lowerBoundBytes,

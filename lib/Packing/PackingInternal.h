@@ -93,12 +93,12 @@ std::vector<int64_t> runHeuristic(const PackingProblem &problem,
 /// rounds, places the buffers lowest first in an order, then moves the
 /// buffers that ended above `lowerBound` earlier. Returns the best packing
 /// after `workBudget` units of work (a unit: a buffer or an overlap looked
-/// at), or once it reaches the bound.
+/// at), once it reaches the bound, or after 500 rounds without progress.
 std::vector<int64_t> improveByReordering(const PackingProblem &problem,
                                          const TimeOverlaps &overlaps,
                                          std::vector<int64_t> offsets,
-                                         int64_t lowerBound,
-                                         int64_t workBudget);
+                                         int64_t lowerBound, int64_t workBudget,
+                                         int64_t &workDone);
 
 /// What an exact minimization established.
 struct ExactOutcome {

@@ -37,6 +37,12 @@ int64_t justAbove(int64_t budget) {
   return budget == INT64_MAX ? budget : budget + 1;
 }
 
+/// Work units of expanding a state: each move copies, hashes and compares a
+/// set of `words` words.
+uint64_t expansionWork(unsigned words, size_t moves) {
+  return (words + 1) * (moves + 1);
+}
+
 bool testBit(const uint64_t *bits, unsigned index) {
   return (bits[index / 64] >> (index % 64)) & 1;
 }
@@ -222,7 +228,7 @@ SearchResult ExactSearch::findOptimal(int64_t budget, int64_t floor,
     }
     collectMoves(table->bits(entry.state), info.live, info.peak,
                  info.depth == 0, moves);
-    limits.work.add(1 + moves.size());
+    limits.work.add(expansionWork(words, moves.size()));
     std::memcpy(key.data(), table->bits(entry.state), words * sizeof(uint64_t));
     int64_t peak = info.peak;
     uint32_t depth = info.depth;
@@ -286,7 +292,7 @@ SearchResult ExactSearch::findWithin(int64_t budget, int64_t floor,
     const StateTable::Info &info = table->info(state);
     collectMoves(table->bits(state), info.live, info.peak, info.depth == 0,
                  frame.moves);
-    limits.work.add(1 + frame.moves.size());
+    limits.work.add(expansionWork(words, frame.moves.size()));
     int64_t peak = info.peak;
     llvm::erase_if(frame.moves, [&](const Move &move) {
       return std::max(peak, move.step.bytes) > budget;
@@ -389,7 +395,7 @@ SearchResult ExactSearch::findByBeam(unsigned width, int64_t budget,
       const BeamState &state = level[index];
       const uint64_t *bits = &levelBits[index * words];
       collectMoves(bits, state.live, state.peak, depth == 0, moves);
-      limits.work.add(1 + moves.size());
+      limits.work.add(expansionWork(words, moves.size()));
       for (const Move &move : moves) {
         int64_t childPeak = std::max(state.peak, move.step.bytes);
         if (childPeak > budget)

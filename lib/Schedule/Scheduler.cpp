@@ -79,7 +79,7 @@ constexpr size_t kMaxBeamWidth = size_t(1) << 30;
 /// Work units (see WorkMeter) that the searches do in about a second on the
 /// development machine: `auto` gets as many as it had seconds before the
 /// budgets became deterministic.
-constexpr double kWorkPerSecond = 4e6;
+constexpr double kWorkPerSecond = 2e7;
 
 /// The work of one call: `auto` does what took 0.2 s plus 0.5 ms per node,
 /// `dp` and `ilp` ten times as much (as when they had the whole default time
@@ -490,9 +490,8 @@ void SegmentedScheduler::polish(Segment &segment,
 }
 
 void SegmentedScheduler::polishStarts(Segment &segment, WorkLimit phase) {
-  llvm::stable_sort(segment.starts, [](const auto &a, const auto &b) {
-    return a.first < b.first;
-  });
+  llvm::sort(segment.starts,
+             [](const auto &a, const auto &b) { return a.first < b.first; });
   for (auto &[peak, order] : segment.starts)
     if (!isSettled(segment) && !phase.reached())
       polish(segment, std::move(order), phase);

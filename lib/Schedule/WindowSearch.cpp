@@ -41,8 +41,9 @@ public:
   }
 
   /// Work units of `replace` and of finding the peak steps: both scan the
-  /// whole order.
-  uint64_t scanWork() const { return size(); }
+  /// whole order, at a small fraction of the cost of a search state per
+  /// step.
+  uint64_t scanWork() const { return size() / 16 + 1; }
 
 private:
   void update(unsigned begin, unsigned end) {
@@ -94,7 +95,7 @@ bool resolveWindow(const SegmentModel &segment, ProfiledOrder &profiled,
   // Steps down to the highest step outside the window make no difference.
   int64_t windowFloor =
       std::min(std::max(floor, profiled.peakOutside(begin, end)), peak - 1);
-  limits.work.add(nodes.size());
+  limits.work.add(nodes.size() / 4 + 1);
   ExactSearch search(window);
   SearchResult found =
       end - begin <= limits.maxExactWindow

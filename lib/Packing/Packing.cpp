@@ -4,8 +4,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
-#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
 #include <chrono>
@@ -110,8 +110,8 @@ TimeOverlaps::TimeOverlaps(const PackingProblem &problem) {
   std::vector<size_t> count(buffers.size() + 1, 0);
   auto forEachPair = [&](auto visit) {
     for (size_t i = 0; i < byBegin.size(); ++i)
-      for (size_t j = i + 1; j < byBegin.size() &&
-                             buffers[byBegin[j]].begin < buffers[byBegin[i]].end;
+      for (size_t j = i + 1; j < byBegin.size() && buffers[byBegin[j]].begin <
+                                                       buffers[byBegin[i]].end;
            ++j)
         visit(byBegin[i], byBegin[j]);
   };
@@ -323,10 +323,9 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
     int64_t reorderingWork = 0;
     if (algorithm == PackingAlgorithm::Exact || !capacity) {
       consider("reordered",
-               improveByReordering(problem, overlaps, result.offsets,
-                                   result.lowerBoundBytes,
-                                   workBudget * kReorderingShare,
-                                   reorderingWork));
+               improveByReordering(
+                   problem, overlaps, result.offsets, result.lowerBoundBytes,
+                   workBudget * kReorderingShare, reorderingWork));
       provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
     }
     if (!provenOptimal) {

@@ -45,8 +45,8 @@ class TimeOverlaps {
 public:
   explicit TimeOverlaps(const PackingProblem &problem);
   llvm::ArrayRef<unsigned> of(unsigned buffer) const {
-    return llvm::ArrayRef(neighbours).slice(start[buffer],
-                                            start[buffer + 1] - start[buffer]);
+    return llvm::ArrayRef(neighbours)
+        .slice(start[buffer], start[buffer + 1] - start[buffer]);
   }
   /// Twice the number of overlapping pairs.
   size_t numEntries() const { return neighbours.size(); }

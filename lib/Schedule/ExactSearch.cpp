@@ -166,8 +166,7 @@ void ExactSearch::collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
   }
 }
 
-std::optional<unsigned> ExactSearch::startSearch(int64_t budget,
-                                                 int64_t floor,
+std::optional<unsigned> ExactSearch::startSearch(int64_t budget, int64_t floor,
                                                  std::vector<uint64_t> &key,
                                                  SearchResult &result) {
   table->clear();

@@ -70,9 +70,7 @@ public:
   bool reached() const {
     return meter->workDone() >= end || meter->deadlinePassed();
   }
-  uint64_t left() const {
-    return reached() ? 0 : end - meter->workDone();
-  }
+  uint64_t left() const { return reached() ? 0 : end - meter->workDone(); }
   /// The mark after `fraction` of the work left, never past this one.
   WorkLimit share(double fraction) const {
     double units = double(left()) * fraction;

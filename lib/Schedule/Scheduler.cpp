@@ -504,10 +504,9 @@ void SegmentedScheduler::searchByBeam(Segment &segment, WorkLimit phase) {
   // the window search, worse than the best known or not. A beam that never
   // has to drop a state is the full dynamic program and settles the segment.
   size_t widest = std::min<size_t>(maxStates(segment) / segment.model->size(),
-                                    std::numeric_limits<unsigned>::max());
+                                   std::numeric_limits<unsigned>::max());
   for (size_t width = 16;
-       width <= widest && !isSettled(segment) && !phase.reached();
-       width *= 4) {
+       width <= widest && !isSettled(segment) && !phase.reached(); width *= 4) {
     int64_t bound = level(segment);
     SearchResult found =
         search.findByBeam(width, std::numeric_limits<int64_t>::max(), bound,

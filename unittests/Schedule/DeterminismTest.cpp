@@ -125,8 +125,8 @@ Answers solveAll(llvm::ArrayRef<MemoryGraph> graphs,
 
 TEST(Determinism, SameOrdersAndOffsetsUnderLoad) {
   std::vector<MemoryGraph> graphs;
-  for (auto [seed, numNodes] : {std::pair(1u, 120u), std::pair(2u, 200u),
-                                std::pair(3u, 300u)})
+  for (auto [seed, numNodes] :
+       {std::pair(1u, 120u), std::pair(2u, 200u), std::pair(3u, 300u)})
     graphs.push_back(layeredGraph(seed, numNodes));
   std::vector<PackingProblem> packingProblems;
   for (uint64_t seed : {11, 12})

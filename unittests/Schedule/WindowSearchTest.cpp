@@ -2,8 +2,8 @@
 
 #include "WindowSearch.h"
 
-#include "Support/BruteForce.h"
 #include "ScheduleSimulator.h"
+#include "Support/BruteForce.h"
 #include "memopt/Model/RandomGraphs.h"
 
 #include "gtest/gtest.h"
@@ -59,9 +59,9 @@ TEST_P(WindowsOnRandomGraphs, ValidNeverWorseAndExactOverTheWholeGraph) {
          {std::pair(2u, 0u), std::pair(2u, 4u), std::pair(16u, 0u)}) {
       std::vector<unsigned> order = inputOrder(graph);
       WorkMeter meter(deadlineAfter(10));
-      int64_t peak = improveByWindows(
-          segment, order, 0,
-          limitsOf(meter, kUnlimited, exactWindow, beamWidth));
+      int64_t peak =
+          improveByWindows(segment, order, 0,
+                           limitsOf(meter, kUnlimited, exactWindow, beamWidth));
       std::string reason;
       ASSERT_TRUE(isValidSchedule(graph, order, &reason)) << reason;
       EXPECT_EQ(peak, computeProfile(graph, order, model).peakBytes);

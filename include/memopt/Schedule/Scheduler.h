@@ -76,7 +76,8 @@ struct ScheduleOptions {
 /// Returns why `options` are out of range (time limit NaN or not positive,
 /// effort not positive and finite, memory limit not positive), or nothing.
 /// `scheduleForMemory` requires options it accepts.
-std::optional<std::string> verifyScheduleOptions(const ScheduleOptions &options);
+std::optional<std::string>
+verifyScheduleOptions(const ScheduleOptions &options);
 
 enum class ScheduleStatus {
   /// The peak is proven minimal.

@@ -265,6 +265,10 @@ constexpr size_t kMinFailedStates = size_t(1) << 12;
 constexpr size_t kMaxFailedStates = size_t(1) << 21;
 constexpr size_t kFailedStateWays = 4;
 
+/// Buffers and sections of a search node per work unit: the search spends
+/// nanoseconds on each, much less than the reordering spends per unit.
+constexpr size_t kUnitsPerNodeItem = 16;
+
 /// The search state and the depth-first search itself. `place` changes the
 /// state and `unplaceLast` takes the latest placement back.
 class CanonicalSearch {
@@ -422,7 +426,7 @@ SearchOutcome CanonicalSearch::searchOnce(Preorder order, int64_t nodeLimit) {
   for (const std::vector<unsigned> &buffers : sectionOrder) {
     mostInSection = std::max(mostInSection, buffers.size());
     // Setting up looks at every buffer of every section.
-    workDone += buffers.size() + 1;
+    workDone += (buffers.size() + 1) / kUnitsPerNodeItem + 1;
   }
   levelScratch.resize(mostInSection);
   heightBound.resize(numSections);
@@ -484,6 +488,8 @@ SearchOutcome CanonicalSearch::solvePartition(std::vector<unsigned> buffers,
                                               unsigned firstSection,
                                               unsigned endSection) {
   auto largestTotal = [&](unsigned buffer) {
+    workDone += (problem.endSection[buffer] - problem.firstSection[buffer]) /
+                kUnitsPerNodeItem;
     int64_t total = 0;
     for (unsigned s = problem.firstSection[buffer];
          s < problem.endSection[buffer]; ++s)
@@ -528,9 +534,10 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
   if (--nodesLeft < 0)
     return SearchOutcome::OutOfNodes;
   // The state's hash and the placements look at every buffer and section of
-  // the partition.
-  workDone += partition.buffers.size() +
-              (partition.endSection - partition.firstSection);
+  // the partition, each in a few nanoseconds.
+  workDone += 1 + (partition.buffers.size() +
+                   (partition.endSection - partition.firstSection)) /
+                      kUnitsPerNodeItem;
   if (workDone > workBudget)
     return SearchOutcome::OutOfBudget;
   if ((++nodesVisited & 1023) == 0 && deadline->passed())
@@ -587,6 +594,8 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
     SearchOutcome outcome = SearchOutcome::Exhausted;
     if (candidate.offset + mostUnplaced > capacity &&
         !floorAllows(partition, candidate.buffer, candidate.offset)) {
+      workDone +=
+          (partition.endSection - partition.firstSection) / kUnitsPerNodeItem;
       if (!hasUnplacedOverlap(candidate.buffer))
         break;
       continue;
@@ -701,6 +710,9 @@ bool CanonicalSearch::place(const Partition &partition, unsigned buffer,
   // that rose past m were counted at their old offsets, at most r below m),
   // and it is at most m + all unplaced bytes, where m is at most the highest
   // offset raised to.
+  workDone +=
+      (problem.overlaps[buffer].size() + partitionEnd - partitionFirst) /
+      kUnitsPerNodeItem;
   dirtySections.clear();
   for (unsigned s = partitionFirst; s < partitionEnd; ++s) {
     if (sectionRaise[s] == 0)
@@ -721,6 +733,7 @@ bool CanonicalSearch::place(const Partition &partition, unsigned buffer,
 /// capacity and at least that height.
 bool CanonicalSearch::sectionFits(unsigned section, int64_t &height) {
   std::vector<unsigned> &order = sectionOrder[section];
+  workDone += order.size() / kUnitsPerNodeItem;
   Level *levels = levelScratch.data();
   size_t count = 0;
   int64_t highest = 0;
@@ -845,12 +858,10 @@ static int64_t packingGranule(const PackingProblem &problem) {
   return std::max<int64_t>(granule, 1);
 }
 
-ExactOutcome packing::minimizeArena(const PackingProblem &problem,
-                                    std::vector<int64_t> initialOffsets,
-                                    int64_t lowerBound,
-                                    std::optional<int64_t> fitWithin,
-                                    bool stopOnceFitting, int64_t workBudget,
-                                    const Deadline &deadline) {
+ExactOutcome packing::minimizeArena(
+    const PackingProblem &problem, std::vector<int64_t> initialOffsets,
+    int64_t lowerBound, std::optional<int64_t> fitWithin, bool stopOnceFitting,
+    int64_t goodEnough, int64_t workBudget, const Deadline &deadline) {
   SectionedProblem sectioned(problem);
   CanonicalSearch search(sectioned);
   search.setWorkBudget(workBudget);
@@ -904,7 +915,8 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
   // are hard to fill are scattered, so this finds small arenas sooner than
   // walking down from the best one.
   lowerBound = roundUp(lowerBound);
-  for (int64_t nodeLimit = firstNodeLimit; result.arenaBytes > lowerBound;
+  for (int64_t nodeLimit = firstNodeLimit;
+       result.arenaBytes > std::max(lowerBound, goodEnough);
        nodeLimit = std::min(2 * nodeLimit, maxNodeLimit)) {
     SearchOutcome atBound = tryCapacity(lowerBound, nodeLimit);
     if (endsWork(atBound))
@@ -928,6 +940,7 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
       low = middle + granule;
     }
   }
-  result.provenOptimal = true;
+  // Only proofs raise the bound.
+  result.provenOptimal = result.arenaBytes <= lowerBound;
   return result;
 }

@@ -252,6 +252,11 @@ std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
 constexpr double kWorkSeconds = 0.6;
 constexpr double kWorkSecondsPerBuffer = 0.0005;
 constexpr double kMaxWorkSeconds = 1.2;
+/// How much more work `auto` gets when it only has to fit a capacity.
+constexpr double kFittingWorkFactor = 2;
+/// `auto` without a capacity stops searching once the arena is within this
+/// fraction of the lower bound: the rest is not worth the work.
+constexpr int64_t kGoodEnoughFraction = 4096;
 /// The most of it that the reordering search may use before the exact search
 /// gets the rest.
 constexpr double kReorderingShare = 0.4;
@@ -313,27 +318,34 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
     double seconds =
         std::min(kWorkSeconds + kWorkSecondsPerBuffer * problem.buffers.size(),
                  kMaxWorkSeconds);
-    double work = options.effort * seconds * kPackingWorkPerSecond;
+    // Fitting a capacity is the exact search's job alone; it gets the
+    // reordering's share and as much again.
+    bool onlyFits = algorithm == PackingAlgorithm::Auto && capacity;
+    double work = options.effort * seconds * kPackingWorkPerSecond *
+                  (onlyFits ? kFittingWorkFactor : 1);
     int64_t workBudget =
         work >= 0x1p62 ? int64_t(1) << 62 : std::max<int64_t>(1, work);
     // Better orders for the greedy placement first: they often reach the
     // bound, and otherwise give the exact search a lower arena to start
     // from. When `auto` only has to fit a capacity, the exact search is
     // better at that and gets all the work.
+    int64_t goodEnough = result.lowerBoundBytes;
+    if (algorithm == PackingAlgorithm::Auto)
+      goodEnough += result.lowerBoundBytes / kGoodEnoughFraction;
     int64_t reorderingWork = 0;
-    if (algorithm == PackingAlgorithm::Exact || !capacity) {
+    if (!onlyFits) {
       consider("reordered",
                improveByReordering(
                    problem, overlaps, result.offsets, result.lowerBoundBytes,
                    workBudget * kReorderingShare, reorderingWork));
       provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
     }
-    if (!provenOptimal) {
+    if (!provenOptimal && result.arenaBytes > goodEnough) {
       bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
-      ExactOutcome exact =
-          minimizeArena(problem, result.offsets, result.lowerBoundBytes,
-                        capacity, stopOnceFitting, workBudget - reorderingWork,
-                        Deadline(options.timeLimitSeconds - elapsed()));
+      ExactOutcome exact = minimizeArena(
+          problem, result.offsets, result.lowerBoundBytes, capacity,
+          stopOnceFitting, goodEnough, workBudget - reorderingWork,
+          Deadline(options.timeLimitSeconds - elapsed()));
       consider(getPackingAlgorithmName(PackingAlgorithm::Exact),
                std::move(exact.offsets));
       provenOptimal =

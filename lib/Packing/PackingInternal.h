@@ -121,12 +121,12 @@ struct ExactOutcome {
 /// the result reproducible). When `fitWithin` is set and the initial arena
 /// exceeds it, first looks for a packing within it. `stopOnceFitting` ends the
 /// work as soon as the arena fits `fitWithin` (at once if the initial one
-/// does).
+/// does); the shrinking also stops once the arena is at most `goodEnough`.
 ExactOutcome minimizeArena(const PackingProblem &problem,
                            std::vector<int64_t> initialOffsets,
                            int64_t lowerBound, std::optional<int64_t> fitWithin,
-                           bool stopOnceFitting, int64_t workBudget,
-                           const Deadline &deadline);
+                           bool stopOnceFitting, int64_t goodEnough,
+                           int64_t workBudget, const Deadline &deadline);
 
 } // namespace memopt::packing
 

@@ -252,6 +252,8 @@ std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
 constexpr double kWorkSeconds = 0.6;
 constexpr double kWorkSecondsPerBuffer = 0.0005;
 constexpr double kMaxWorkSeconds = 1.2;
+/// Buffers above which `auto` does not run the canonical search.
+constexpr size_t kMaxAutoSearchBuffers = 20000;
 /// How much more work `auto` gets when it only has to fit a capacity.
 constexpr double kFittingWorkFactor = 2;
 /// `auto` without a capacity stops searching once the arena is within this
@@ -340,7 +342,12 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
                    workBudget * kReorderingShare, reorderingWork));
       provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
     }
-    if (!provenOptimal && result.arenaBytes > goodEnough) {
+    // On very large problems, `auto` keeps to the heuristics and the
+    // reordering: the canonical search's nodes grow with the problem and
+    // it has not improved on them there.
+    bool tooLarge = algorithm == PackingAlgorithm::Auto &&
+                    problem.buffers.size() > kMaxAutoSearchBuffers;
+    if (!provenOptimal && result.arenaBytes > goodEnough && !tooLarge) {
       bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
       ExactOutcome exact = minimizeArena(
           problem, result.offsets, result.lowerBoundBytes, capacity,

@@ -135,9 +135,10 @@ ExactSearch::ExactSearch(const SegmentModel &segment)
 ExactSearch::~ExactSearch() = default;
 
 size_t ExactSearch::bytesPerState(unsigned size) {
-  // Bits, hash, info, two hash slots and about one heap entry.
-  return wordsFor(size) * sizeof(uint64_t) + sizeof(uint64_t) +
-         sizeof(StateTable::Info) + 2 * sizeof(uint32_t) + 16;
+  // Bits, hash, info, two hash slots and about one heap entry, twice over:
+  // growing vectors may hold twice what they use.
+  return 2 * (wordsFor(size) * sizeof(uint64_t) + sizeof(uint64_t) +
+              sizeof(StateTable::Info) + 2 * sizeof(uint32_t) + 16);
 }
 
 void ExactSearch::collectMoves(const uint64_t *bits, int64_t live, int64_t peak,

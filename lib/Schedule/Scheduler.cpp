@@ -411,8 +411,13 @@ void SegmentedScheduler::describe(llvm::ArrayRef<unsigned> order) const {
 }
 
 size_t SegmentedScheduler::maxStates(const Segment &segment) const {
+  // `auto` leaves half of the limit to the rest of the compiler: on huge
+  // segments its exact search fills the tables before its work runs out.
+  int64_t bytes = std::max<int64_t>(1, options.memoryLimitBytes);
+  if (options.algorithm == ScheduleAlgorithm::Auto)
+    bytes = std::max<int64_t>(1, bytes / 2);
   // State ids are 32-bit.
-  return std::min<size_t>(std::max<int64_t>(1, options.memoryLimitBytes) /
+  return std::min<size_t>(bytes /
                               ExactSearch::bytesPerState(segment.model->size()),
                           std::numeric_limits<uint32_t>::max() - 1);
 }

@@ -144,7 +144,11 @@ SectionedProblem::SectionedProblem(const PackingProblem &problem)
     size.push_back(buffer.size);
     alignment.push_back(buffer.alignment);
     width.push_back(buffer.end - buffer.begin);
-    area.push_back((buffer.end - buffer.begin) * buffer.size);
+    // Only an order key: saturating is enough.
+    area.push_back(std::min<uint64_t>(
+        llvm::SaturatingMultiply(uint64_t(buffer.end - buffer.begin),
+                                 uint64_t(buffer.size)),
+        std::numeric_limits<int64_t>::max()));
     firstSection.push_back(sectionAt(buffer.begin));
     endSection.push_back(sectionAt(buffer.end));
     baseOffset.push_back(alignUp(base, buffer.alignment));
@@ -160,13 +164,21 @@ SectionedProblem::SectionedProblem(const PackingProblem &problem)
     previousTwin.push_back(inserted ? -1 : it->second);
     it->second = buffer;
   }
+  // A sweep by first section: the buffers that start while one is live are
+  // those that overlap it among the later ones.
+  std::vector<unsigned> byFirst(numBuffers());
+  std::iota(byFirst.begin(), byFirst.end(), 0);
+  llvm::stable_sort(byFirst, [&](unsigned a, unsigned b) {
+    return firstSection[a] < firstSection[b];
+  });
   overlaps.resize(numBuffers());
-  for (unsigned a = 0; a < numBuffers(); ++a)
-    for (unsigned b = a + 1; b < numBuffers(); ++b)
-      if (firstSection[a] < endSection[b] && firstSection[b] < endSection[a]) {
-        overlaps[a].push_back(b);
-        overlaps[b].push_back(a);
-      }
+  for (size_t i = 0; i < byFirst.size(); ++i)
+    for (size_t j = i + 1; j < byFirst.size() &&
+                           firstSection[byFirst[j]] < endSection[byFirst[i]];
+         ++j) {
+      overlaps[byFirst[i]].push_back(byFirst[j]);
+      overlaps[byFirst[j]].push_back(byFirst[i]);
+    }
 }
 
 std::vector<int64_t>
@@ -193,7 +205,15 @@ constexpr Preorder kPreorders[] = {
     Preorder::WidthAreaTotal, Preorder::TotalAreaWidth,
     Preorder::TotalWidthArea, Preorder::StartWidthArea};
 
-enum class SearchOutcome { Found, Exhausted, OutOfNodes, OutOfTime };
+/// OutOfNodes: the node limit of one attempt ran out; OutOfBudget: the work
+/// budget of the whole minimization did; OutOfTime: the deadline passed.
+enum class SearchOutcome {
+  Found,
+  Exhausted,
+  OutOfNodes,
+  OutOfBudget,
+  OutOfTime
+};
 
 /// A set of unplaced buffers that no unplaced buffer outside it overlaps in
 /// time, so that it can be packed on its own: the sections [firstSection,
@@ -202,8 +222,9 @@ struct Partition {
   std::vector<unsigned> buffers;
   unsigned firstSection = 0;
   unsigned endSection = 0;
-  /// A hash of `buffers` in order, which identifies the preorder.
-  uint64_t id = 0;
+  /// Two independent hashes of `buffers` in order, which identify the
+  /// preorder.
+  uint64_t id = 0, id2 = 0;
 };
 
 /// splitmix64's finalizer: a cheap, well-mixing 64-bit hash.
@@ -214,9 +235,39 @@ uint64_t mix(uint64_t value) {
   return value ^ (value >> 31);
 }
 
-/// Bounds on the number of entries of the table of failed states.
-constexpr size_t kMinFailedStateSlots = size_t(1) << 12;
-constexpr size_t kMaxFailedStateSlots = size_t(1) << 21;
+/// MurmurHash3's finalizer, with other constants than `mix`, so that the two
+/// hashes of a state collide independently.
+uint64_t mix2(uint64_t value) {
+  value ^= value >> 33;
+  value *= 0xff51afd7ed558ccdULL;
+  value ^= value >> 33;
+  value *= 0xc4ceb9fe1a85ec53ULL;
+  return value ^ (value >> 33);
+}
+
+/// A search state, by two independent 64-bit hashes of all of it: offsets
+/// and buffer indices are hashed whole, so only a 128-bit collision could make
+/// two states look the same.
+struct StateKey {
+  uint64_t first = 0, second = 0;
+  void add(uint64_t value) {
+    first = mix(first ^ value);
+    second = mix2(second + value);
+  }
+  bool operator==(const StateKey &other) const {
+    return first == other.first && second == other.second;
+  }
+};
+
+/// Entries of the table of failed states: at least the minimum, at most the
+/// maximum, in sets of `kFailedStateWays` that a key may occupy any of.
+constexpr size_t kMinFailedStates = size_t(1) << 12;
+constexpr size_t kMaxFailedStates = size_t(1) << 21;
+constexpr size_t kFailedStateWays = 4;
+
+/// Buffers and sections of a search node per work unit: the search spends
+/// nanoseconds on each, much less than the reordering spends per unit.
+constexpr size_t kUnitsPerNodeItem = 16;
 
 /// The search state and the depth-first search itself. `place` changes the
 /// state and `unplaceLast` takes the latest placement back.
@@ -231,6 +282,12 @@ public:
   /// avoids that. Exhausted means proven infeasible.
   SearchOutcome search(int64_t capacity, int64_t nodeLimit,
                        const Deadline &deadline);
+
+  /// The work over all searches (a unit per buffer of the partition at
+  /// each node); reaching it gives OutOfBudget.
+  void setWorkBudget(int64_t units) { workBudget = units; }
+  /// Whether the deadline stopped a search.
+  bool stoppedByDeadline() const { return timedOut; }
 
   /// Offsets of the searched buffers after `search` returned Found.
   llvm::ArrayRef<int64_t> foundOffsets() const { return solution; }
@@ -268,14 +325,23 @@ private:
   const SectionedProblem &problem;
   Preorder preorder = Preorder::WidthAreaTotal;
   int64_t capacity = std::numeric_limits<int64_t>::max();
-  /// Search states proven to have no completion, by hash slot: the key of
-  /// the state and the largest capacity it failed at (it fails at all
-  /// smaller ones too). A state is what decides the rest of the search: the
-  /// partition (with its preorder), the lowest offsets of its unplaced
-  /// buffers and the floor.
-  std::vector<std::pair<uint64_t, int64_t>> failedStates;
+  /// A search state proven to have no completion, and the largest capacity
+  /// it failed at (it fails at all smaller ones too). A state is what decides
+  /// the rest of the search: the partition (with its preorder), the lowest
+  /// offsets of its unplaced buffers and the floor. Empty entries have a
+  /// negative capacity.
+  struct FailedState {
+    StateKey key;
+    int64_t capacity = -1;
+  };
+  /// Whether `key` failed at `capacity` or above.
+  bool hasFailed(const StateKey &key) const;
+  void recordFailure(const StateKey &key);
+  std::vector<FailedState> failedStates;
   int64_t nodesLeft = 0;
-  uint64_t nodesVisited = 0;
+  int64_t nodesVisited = 0;
+  int64_t workDone = 0;
+  int64_t workBudget = std::numeric_limits<int64_t>::max();
   const Deadline *deadline = nullptr;
   bool timedOut = false;
 
@@ -325,13 +391,11 @@ private:
 SearchOutcome CanonicalSearch::search(int64_t capacity, int64_t nodeLimit,
                                       const Deadline &deadline) {
   if (failedStates.empty())
-    failedStates.assign(
+    failedStates.resize(
         std::clamp<size_t>(llvm::PowerOf2Ceil(problem.numBuffers()) << 12,
-                           kMinFailedStateSlots, kMaxFailedStateSlots),
-        {0, 0});
+                           kMinFailedStates, kMaxFailedStates));
   this->capacity = capacity;
   this->deadline = &deadline;
-  timedOut = false;
   for (Preorder order : kPreorders) {
     SearchOutcome outcome = searchOnce(order, nodeLimit);
     if (outcome != SearchOutcome::OutOfNodes)
@@ -359,8 +423,11 @@ SearchOutcome CanonicalSearch::searchOnce(Preorder order, int64_t nodeLimit) {
   }
   sectionOrder = problem.buffersInSection;
   size_t mostInSection = 0;
-  for (const std::vector<unsigned> &buffers : sectionOrder)
+  for (const std::vector<unsigned> &buffers : sectionOrder) {
     mostInSection = std::max(mostInSection, buffers.size());
+    // Setting up looks at every buffer of every section.
+    workDone += (buffers.size() + 1) / kUnitsPerNodeItem + 1;
+  }
   levelScratch.resize(mostInSection);
   heightBound.resize(numSections);
   sectionRaise.assign(numSections, 0);
@@ -421,6 +488,8 @@ SearchOutcome CanonicalSearch::solvePartition(std::vector<unsigned> buffers,
                                               unsigned firstSection,
                                               unsigned endSection) {
   auto largestTotal = [&](unsigned buffer) {
+    workDone += (problem.endSection[buffer] - problem.firstSection[buffer]) /
+                kUnitsPerNodeItem;
     int64_t total = 0;
     for (unsigned s = problem.firstSection[buffer];
          s < problem.endSection[buffer]; ++s)
@@ -448,12 +517,14 @@ SearchOutcome CanonicalSearch::solvePartition(std::vector<unsigned> buffers,
     }
   }
   llvm::sort(keys);
-  uint64_t id = mix(firstSection);
+  StateKey id;
+  id.add(firstSection);
   for (auto [position, key] : llvm::enumerate(keys)) {
     buffers[position] = std::get<3>(key);
-    id = mix(id ^ buffers[position]);
+    id.add(buffers[position]);
   }
-  Partition partition{std::move(buffers), firstSection, endSection, id};
+  Partition partition{std::move(buffers), firstSection, endSection, id.first,
+                      id.second};
   return descend(partition, /*floorOffset=*/0, /*floorRank=*/0);
 }
 
@@ -462,26 +533,34 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
                                        unsigned floorRank) {
   if (--nodesLeft < 0)
     return SearchOutcome::OutOfNodes;
+  // The state's hash and the placements look at every buffer and section of
+  // the partition, each in a few nanoseconds.
+  workDone += 1 + (partition.buffers.size() +
+                   (partition.endSection - partition.firstSection)) /
+                      kUnitsPerNodeItem;
+  if (workDone > workBudget)
+    return SearchOutcome::OutOfBudget;
   if ((++nodesVisited & 1023) == 0 && deadline->passed())
     timedOut = true;
   if (timedOut)
     return SearchOutcome::OutOfTime;
 
-  uint64_t state = partition.id ^ mix(mix(floorOffset) ^ floorRank);
+  StateKey state{partition.id, partition.id2};
+  state.add(uint64_t(floorOffset));
+  state.add(floorRank);
   int64_t lowestTop = std::numeric_limits<int64_t>::max();
   bool allPlaced = true;
   for (unsigned buffer : partition.buffers) {
     if (offset[buffer] != kUnplaced)
       continue;
     allPlaced = false;
-    state ^= mix((uint64_t(minOffset[buffer]) << 20) ^ buffer);
+    state.add(buffer);
+    state.add(uint64_t(minOffset[buffer]));
     lowestTop = std::min(lowestTop, minOffset[buffer] + problem.size[buffer]);
   }
   if (allPlaced)
     return SearchOutcome::Found;
-  std::pair<uint64_t, int64_t> &failedSlot =
-      failedStates[state & (failedStates.size() - 1)];
-  if (failedSlot.first == state && capacity <= failedSlot.second)
+  if (hasFailed(state))
     return SearchOutcome::Exhausted;
 
   std::vector<Candidate> &candidates = candidatesAtDepth[placed.size()];
@@ -515,6 +594,8 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
     SearchOutcome outcome = SearchOutcome::Exhausted;
     if (candidate.offset + mostUnplaced > capacity &&
         !floorAllows(partition, candidate.buffer, candidate.offset)) {
+      workDone +=
+          (partition.endSection - partition.firstSection) / kUnitsPerNodeItem;
       if (!hasUnplacedOverlap(candidate.buffer))
         break;
       continue;
@@ -535,8 +616,39 @@ SearchOutcome CanonicalSearch::descend(const Partition &partition,
     if (!hasHat)
       break;
   }
-  failedSlot = {state, capacity};
+  recordFailure(state);
   return SearchOutcome::Exhausted;
+}
+
+bool CanonicalSearch::hasFailed(const StateKey &key) const {
+  size_t set = key.first & (failedStates.size() - kFailedStateWays);
+  for (size_t way = 0; way < kFailedStateWays; ++way) {
+    const FailedState &entry = failedStates[set + way];
+    if (entry.capacity >= 0 && entry.key == key)
+      return capacity <= entry.capacity;
+  }
+  return false;
+}
+
+void CanonicalSearch::recordFailure(const StateKey &key) {
+  size_t set = key.first & (failedStates.size() - kFailedStateWays);
+  FailedState *victim = nullptr;
+  // Among equal candidates, the first from a way the key picks, so that all
+  // ways get used.
+  size_t firstWay = key.second % kFailedStateWays;
+  for (size_t step = 0; step < kFailedStateWays; ++step) {
+    FailedState &entry =
+        failedStates[set + (firstWay + step) % kFailedStateWays];
+    if (entry.capacity >= 0 && entry.key == key) {
+      entry.capacity = std::max(entry.capacity, capacity);
+      return;
+    }
+    // An empty entry, or else the one that failed at the smallest capacity:
+    // it prunes the fewest searches.
+    if (!victim || entry.capacity < victim->capacity)
+      victim = &entry;
+  }
+  *victim = {key, capacity};
 }
 
 void CanonicalSearch::unplaceLast() {
@@ -598,6 +710,9 @@ bool CanonicalSearch::place(const Partition &partition, unsigned buffer,
   // that rose past m were counted at their old offsets, at most r below m),
   // and it is at most m + all unplaced bytes, where m is at most the highest
   // offset raised to.
+  workDone +=
+      (problem.overlaps[buffer].size() + partitionEnd - partitionFirst) /
+      kUnitsPerNodeItem;
   dirtySections.clear();
   for (unsigned s = partitionFirst; s < partitionEnd; ++s) {
     if (sectionRaise[s] == 0)
@@ -618,6 +733,7 @@ bool CanonicalSearch::place(const Partition &partition, unsigned buffer,
 /// capacity and at least that height.
 bool CanonicalSearch::sectionFits(unsigned section, int64_t &height) {
   std::vector<unsigned> &order = sectionOrder[section];
+  workDone += order.size() / kUnitsPerNodeItem;
   Level *levels = levelScratch.data();
   size_t count = 0;
   int64_t highest = 0;
@@ -742,14 +858,13 @@ static int64_t packingGranule(const PackingProblem &problem) {
   return std::max<int64_t>(granule, 1);
 }
 
-ExactOutcome packing::minimizeArena(const PackingProblem &problem,
-                                    std::vector<int64_t> initialOffsets,
-                                    int64_t lowerBound,
-                                    std::optional<int64_t> fitWithin,
-                                    bool stopOnceFitting,
-                                    const Deadline &deadline) {
+ExactOutcome packing::minimizeArena(
+    const PackingProblem &problem, std::vector<int64_t> initialOffsets,
+    int64_t lowerBound, std::optional<int64_t> fitWithin, bool stopOnceFitting,
+    int64_t goodEnough, int64_t workBudget, const Deadline &deadline) {
   SectionedProblem sectioned(problem);
   CanonicalSearch search(sectioned);
+  search.setWorkBudget(workBudget);
   ExactOutcome result;
   result.arenaBytes = arenaOf(problem, initialOffsets);
   result.offsets = std::move(initialOffsets);
@@ -765,7 +880,12 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
       result.offsets = sectioned.expand(search.foundOffsets());
       result.arenaBytes = arenaOf(problem, result.offsets);
     }
+    result.stoppedByDeadline = search.stoppedByDeadline();
     return outcome;
+  };
+  auto endsWork = [](SearchOutcome outcome) {
+    return outcome == SearchOutcome::OutOfBudget ||
+           outcome == SearchOutcome::OutOfTime;
   };
 
   // A packing within the capacity comes first, with a growing node limit.
@@ -775,7 +895,7 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
          outcome == SearchOutcome::OutOfNodes;
          nodeLimit = std::min(2 * nodeLimit, maxNodeLimit))
       outcome = tryCapacity(*fitWithin, nodeLimit);
-    if (outcome == SearchOutcome::OutOfTime ||
+    if (endsWork(outcome) ||
         (outcome == SearchOutcome::Found && stopOnceFitting))
       return result;
     if (outcome == SearchOutcome::Exhausted) {
@@ -795,10 +915,11 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
   // are hard to fill are scattered, so this finds small arenas sooner than
   // walking down from the best one.
   lowerBound = roundUp(lowerBound);
-  for (int64_t nodeLimit = firstNodeLimit; result.arenaBytes > lowerBound;
+  for (int64_t nodeLimit = firstNodeLimit;
+       result.arenaBytes > std::max(lowerBound, goodEnough);
        nodeLimit = std::min(2 * nodeLimit, maxNodeLimit)) {
     SearchOutcome atBound = tryCapacity(lowerBound, nodeLimit);
-    if (atBound == SearchOutcome::OutOfTime)
+    if (endsWork(atBound))
       return result;
     if (atBound == SearchOutcome::Found)
       break;
@@ -808,7 +929,7 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
     while (low <= high) {
       int64_t middle = low + roundDown((high - low) / 2);
       SearchOutcome outcome = tryCapacity(middle, nodeLimit);
-      if (outcome == SearchOutcome::OutOfTime)
+      if (endsWork(outcome))
         return result;
       if (outcome == SearchOutcome::Found) {
         high = roundDown(result.arenaBytes - 1);
@@ -819,6 +940,7 @@ ExactOutcome packing::minimizeArena(const PackingProblem &problem,
       low = middle + granule;
     }
   }
-  result.provenOptimal = true;
+  // Only proofs raise the bound.
+  result.provenOptimal = result.arenaBytes <= lowerBound;
   return result;
 }

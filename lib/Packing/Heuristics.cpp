@@ -20,6 +20,7 @@
 #include <cassert>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <tuple>
 
 using namespace memopt;
@@ -49,12 +50,13 @@ enum class GapChoice {
 /// Places the buffers one by one in `order` (a permutation of their indices),
 /// each by `choice`. Returns an offset per buffer.
 static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
+                                          const TimeOverlaps &overlaps,
                                           llvm::ArrayRef<unsigned> order,
                                           GapChoice choice) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
   assert(order.size() == buffers.size() && "order must be a permutation");
   std::vector<int64_t> offsets(buffers.size(), 0);
-  std::vector<unsigned> placed;
+  std::vector<bool> placed(buffers.size(), false);
   /// Byte ranges [begin, end) of the placed buffers that are live together
   /// with the one being placed.
   std::vector<std::pair<int64_t, int64_t>> taken;
@@ -63,8 +65,8 @@ static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
     if (!occupiesMemory(buffer))
       continue;
     taken.clear();
-    for (unsigned other : placed)
-      if (livesOverlap(buffer, buffers[other]))
+    for (unsigned other : overlaps.of(index))
+      if (placed[other])
         taken.push_back({offsets[other], offsets[other] + buffers[other].size});
     llvm::sort(taken);
 
@@ -85,28 +87,14 @@ static std::vector<int64_t> placeGreedily(const PackingProblem &problem,
     if (bestOffset < 0)
       bestOffset = alignUp(freeFrom, buffer.alignment);
     offsets[index] = bestOffset;
-    placed.push_back(index);
+    placed[index] = true;
   }
   return offsets;
 }
 
-/// For each buffer, how many others are live at some step together with it.
-static std::vector<unsigned> countConflicts(const PackingProblem &problem) {
-  const std::vector<PackingBuffer> &buffers = problem.buffers;
-  std::vector<unsigned> byBegin = occupyingBuffersByBegin(problem);
-  std::vector<unsigned> conflicts(buffers.size(), 0);
-  for (unsigned i = 0; i < byBegin.size(); ++i)
-    for (unsigned j = i + 1; j < byBegin.size() && buffers[byBegin[j]].begin <
-                                                       buffers[byBegin[i]].end;
-         ++j) {
-      ++conflicts[byBegin[i]];
-      ++conflicts[byBegin[j]];
-    }
-  return conflicts;
-}
-
 std::vector<int64_t>
 memopt::packing::runHeuristic(const PackingProblem &problem,
+                              const TimeOverlaps &overlaps,
                               PackingAlgorithm algorithm) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
   std::vector<unsigned> order(buffers.size());
@@ -118,25 +106,77 @@ memopt::packing::runHeuristic(const PackingProblem &problem,
       return std::make_tuple(-buffers[a].size, -lifetime(a), buffers[a].begin) <
              std::make_tuple(-buffers[b].size, -lifetime(b), buffers[b].begin);
     });
-    return placeGreedily(problem, order, GapChoice::BestFit);
+    return placeGreedily(problem, overlaps, order, GapChoice::BestFit);
   case PackingAlgorithm::StartOrderBestFit:
     llvm::stable_sort(order, [&](unsigned a, unsigned b) {
       return std::make_tuple(buffers[a].begin, -lifetime(a), -buffers[a].size) <
              std::make_tuple(buffers[b].begin, -lifetime(b), -buffers[b].size);
     });
-    return placeGreedily(problem, order, GapChoice::BestFit);
-  case PackingAlgorithm::GreedyByConflicts: {
-    std::vector<unsigned> conflicts = countConflicts(problem);
+    return placeGreedily(problem, overlaps, order, GapChoice::BestFit);
+  case PackingAlgorithm::GreedyByConflicts:
     llvm::stable_sort(order, [&](unsigned a, unsigned b) {
-      return std::make_tuple(conflicts[a], buffers[a].size) >
-             std::make_tuple(conflicts[b], buffers[b].size);
+      return std::make_tuple(overlaps.of(a).size(), buffers[a].size) >
+             std::make_tuple(overlaps.of(b).size(), buffers[b].size);
     });
-    return placeGreedily(problem, order, GapChoice::FirstFit);
-  }
+    return placeGreedily(problem, overlaps, order, GapChoice::FirstFit);
   case PackingAlgorithm::BestOfAll:
   case PackingAlgorithm::Exact:
   case PackingAlgorithm::Auto:
     break;
   }
   llvm_unreachable("not a single heuristic");
+}
+
+/// Rounds without a better arena after which the reordering gives up.
+constexpr unsigned kStaleRounds = 500;
+
+std::vector<int64_t> memopt::packing::improveByReordering(
+    const PackingProblem &problem, const TimeOverlaps &overlaps,
+    std::vector<int64_t> offsets, int64_t lowerBound, int64_t workBudget,
+    int64_t &workDone) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  unsigned n = buffers.size();
+  // Placing buffers lowest first in the order of their offsets gives a
+  // packing no higher than the one they came from.
+  std::vector<unsigned> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+    return std::tie(offsets[a], buffers[a].begin) <
+           std::tie(offsets[b], buffers[b].begin);
+  });
+  int64_t bestArena = arenaOf(problem, offsets);
+  // A fixed seed: the same problem always gets the same packing.
+  std::mt19937_64 random(0x5eed);
+  std::vector<double> key(n);
+  // Work units of a round: every buffer and every overlapping pair is looked
+  // at once or twice, plus the round's own overhead.
+  int64_t roundWork = int64_t(n) + int64_t(overlaps.numEntries()) + 64;
+  unsigned stale = 0;
+  for (workDone = 0; workDone + roundWork <= workBudget &&
+                     bestArena > lowerBound && stale < kStaleRounds;
+       workDone += roundWork) {
+    std::vector<int64_t> candidate =
+        placeGreedily(problem, overlaps, order, GapChoice::FirstFit);
+    int64_t arena = arenaOf(problem, candidate);
+    ++stale;
+    if (arena < bestArena) {
+      bestArena = arena;
+      offsets = candidate;
+      stale = 0;
+    }
+    // Squeaky wheel: buffers that end above the lower bound move earlier,
+    // the more the higher they end.
+    for (unsigned position = 0; position < n; ++position) {
+      unsigned buffer = order[position];
+      key[buffer] = position;
+      int64_t top = candidate[buffer] + buffers[buffer].size;
+      if (!occupiesMemory(buffers[buffer]) || top <= lowerBound)
+        continue;
+      double blame = double(top - lowerBound) / double(arena - lowerBound);
+      key[buffer] -= blame * double(random() % (n / 4 + 1));
+    }
+    llvm::stable_sort(order,
+                      [&](unsigned a, unsigned b) { return key[a] < key[b]; });
+  }
+  return offsets;
 }

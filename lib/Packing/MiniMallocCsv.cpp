@@ -13,6 +13,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace memopt;
 
@@ -31,6 +32,7 @@ std::optional<PackingProblem> memopt::readMiniMallocCsv(llvm::StringRef text,
   int position[NumColumns] = {-1, -1, -1, -1, -1, -1};
   unsigned numFields = 0;
   PackingProblem problem;
+  llvm::StringSet<> ids;
   bool seenHeader = false;
   for (auto [lineIndex, rawLine] : llvm::enumerate(lines)) {
     llvm::StringRef line = rawLine.trim();
@@ -51,7 +53,12 @@ std::optional<PackingProblem> memopt::readMiniMallocCsv(llvm::StringRef text,
           error = where + "unknown column '" + field.str() + "'";
           return std::nullopt;
         }
-        position[known - std::begin(kColumnNames)] = fieldIndex;
+        int &column = position[known - std::begin(kColumnNames)];
+        if (column >= 0) {
+          error = where + "column '" + field.str() + "' appears twice";
+          return std::nullopt;
+        }
+        column = fieldIndex;
       }
       for (Column required : {Id, Lower, Upper, Size})
         if (position[required] < 0) {
@@ -80,6 +87,10 @@ std::optional<PackingProblem> memopt::readMiniMallocCsv(llvm::StringRef text,
     }
     PackingBuffer buffer;
     buffer.id = fields[position[Id]].str();
+    if (!ids.insert(buffer.id).second) {
+      error = where + "id '" + buffer.id + "' appears twice";
+      return std::nullopt;
+    }
     buffer.begin = numbers[Lower];
     buffer.end = numbers[Upper];
     buffer.size = numbers[Size];

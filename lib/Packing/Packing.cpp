@@ -4,11 +4,12 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
-#include <cassert>
 #include <chrono>
+#include <cmath>
 #include <limits>
 
 using namespace memopt;
@@ -54,12 +55,18 @@ llvm::StringRef memopt::getPackingStatusName(PackingStatus status) {
     return "infeasible";
   case PackingStatus::Timeout:
     return "timeout";
+  case PackingStatus::Invalid:
+    return "invalid";
   }
   llvm_unreachable("unknown packing status");
 }
 
 std::optional<std::string>
 memopt::verifyPackingProblem(const PackingProblem &problem) {
+  // Every offset a packer computes is at most the sum of the sizes plus the
+  // padding that alignment may add before each buffer: bounding that sum
+  // keeps every offset + size within int64_t.
+  int64_t worstArena = 0;
   for (const PackingBuffer &buffer : problem.buffers) {
     std::string name = "buffer '" + buffer.id + "'";
     if (buffer.size < 0)
@@ -68,10 +75,59 @@ memopt::verifyPackingProblem(const PackingProblem &problem) {
       return name + " has an alignment below one";
     if (buffer.end < buffer.begin)
       return name + " ends before it begins";
+    if (!llvm::checkedSub(buffer.end, buffer.begin))
+      return name + " has a lifetime too long to count in 64 bits";
+    std::optional<int64_t> padded =
+        llvm::checkedAdd(buffer.size, buffer.alignment - 1);
+    std::optional<int64_t> total =
+        padded ? llvm::checkedAdd(worstArena, *padded) : std::nullopt;
+    if (!total || *total > kMaxArenaBytes)
+      return name + ": the sizes and alignments up to it may need more than "
+                    "2^62 bytes";
+    worstArena = *total;
   }
   if (problem.capacity && *problem.capacity < 0)
     return std::string("the capacity is negative");
   return std::nullopt;
+}
+
+std::optional<std::string>
+memopt::verifyPackingOptions(const PackingOptions &options) {
+  if (std::isnan(options.timeLimitSeconds))
+    return std::string("the time limit is not a number");
+  if (options.timeLimitSeconds <= 0)
+    return std::string("the time limit must be positive");
+  if (!std::isfinite(options.effort) || options.effort <= 0)
+    return std::string("the effort must be positive and finite");
+  return std::nullopt;
+}
+
+TimeOverlaps::TimeOverlaps(const PackingProblem &problem) {
+  const std::vector<PackingBuffer> &buffers = problem.buffers;
+  std::vector<unsigned> byBegin = occupyingBuffersByBegin(problem);
+  // Buffers that start while a buffer is live are exactly those, among the
+  // later ones by start, that overlap it: count, then fill.
+  std::vector<size_t> count(buffers.size() + 1, 0);
+  auto forEachPair = [&](auto visit) {
+    for (size_t i = 0; i < byBegin.size(); ++i)
+      for (size_t j = i + 1; j < byBegin.size() && buffers[byBegin[j]].begin <
+                                                       buffers[byBegin[i]].end;
+           ++j)
+        visit(byBegin[i], byBegin[j]);
+  };
+  forEachPair([&](unsigned a, unsigned b) {
+    ++count[a];
+    ++count[b];
+  });
+  start.assign(buffers.size() + 1, 0);
+  for (size_t index = 0; index < buffers.size(); ++index)
+    start[index + 1] = start[index] + count[index];
+  neighbours.resize(start.back());
+  std::vector<size_t> next(start.begin(), start.end() - 1);
+  forEachPair([&](unsigned a, unsigned b) {
+    neighbours[next[a]++] = b;
+    neighbours[next[b]++] = a;
+  });
 }
 
 std::vector<unsigned>
@@ -130,6 +186,8 @@ int64_t memopt::maxLiveBytes(const PackingProblem &problem) {
 std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
                                                 const PackingResult &result) {
   const std::vector<PackingBuffer> &buffers = problem.buffers;
+  if (result.status == PackingStatus::Invalid)
+    return "the problem was rejected: " + result.error;
   if (result.offsets.size() != buffers.size())
     return "expected " + std::to_string(buffers.size()) + " offsets, got " +
            std::to_string(result.offsets.size());
@@ -147,8 +205,12 @@ std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
              " is not aligned to " + std::to_string(buffer.alignment);
     if (!occupiesMemory(buffer))
       continue;
-    if (offset + buffer.size > result.arenaBytes)
-      return name(index) + " ends at " + std::to_string(offset + buffer.size) +
+    std::optional<int64_t> end = llvm::checkedAdd(offset, buffer.size);
+    if (!end)
+      return name(index) + " at offset " + std::to_string(offset) +
+             " ends past 2^63 bytes";
+    if (*end > result.arenaBytes)
+      return name(index) + " ends at " + std::to_string(*end) +
              ", past the arena of " + std::to_string(result.arenaBytes) +
              " bytes";
     byBegin.push_back(index);
@@ -185,9 +247,24 @@ std::optional<std::string> memopt::checkPacking(const PackingProblem &problem,
   return std::nullopt;
 }
 
+/// Work (see kPackingWorkPerSecond) of `exact` and `auto` at effort 1: a
+/// base, more per buffer, at most a few seconds' worth.
+constexpr double kWorkSeconds = 0.6;
+constexpr double kWorkSecondsPerBuffer = 0.0005;
+constexpr double kMaxWorkSeconds = 1.2;
+/// Buffers above which `auto` does not run the canonical search.
+constexpr size_t kMaxAutoSearchBuffers = 20000;
+/// How much more work `auto` gets when it only has to fit a capacity.
+constexpr double kFittingWorkFactor = 2;
+/// `auto` without a capacity stops searching once the arena is within this
+/// fraction of the lower bound: the rest is not worth the work.
+constexpr int64_t kGoodEnoughFraction = 4096;
+/// The most of it that the reordering search may use before the exact search
+/// gets the rest.
+constexpr double kReorderingShare = 0.4;
+
 PackingResult memopt::packBuffers(const PackingProblem &problem,
                                   const PackingOptions &options) {
-  assert(!verifyPackingProblem(problem) && "malformed packing problem");
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -196,6 +273,14 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
   };
 
   PackingResult result;
+  std::optional<std::string> malformed = verifyPackingProblem(problem);
+  if (!malformed)
+    malformed = verifyPackingOptions(options);
+  if (malformed) {
+    result.status = PackingStatus::Invalid;
+    result.error = std::move(*malformed);
+    return result;
+  }
   result.lowerBoundBytes = maxLiveBytes(problem);
   auto consider = [&](llvm::StringRef name, std::vector<int64_t> offsets) {
     int64_t arena = arenaOf(problem, offsets);
@@ -207,6 +292,7 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
     result.algorithm = name.str();
   };
 
+  TimeOverlaps overlaps(problem);
   PackingAlgorithm algorithm = options.algorithm;
   bool runsAllHeuristics = algorithm == PackingAlgorithm::BestOfAll ||
                            algorithm == PackingAlgorithm::Exact ||
@@ -216,10 +302,10 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
                                        PackingAlgorithm::StartOrderBestFit,
                                        PackingAlgorithm::GreedyByConflicts})
       consider(getPackingAlgorithmName(heuristic),
-               runHeuristic(problem, heuristic));
+               runHeuristic(problem, overlaps, heuristic));
   } else {
     consider(getPackingAlgorithmName(algorithm),
-             runHeuristic(problem, algorithm));
+             runHeuristic(problem, overlaps, algorithm));
   }
 
   std::optional<int64_t> capacity = problem.capacity;
@@ -231,15 +317,49 @@ PackingResult memopt::packBuffers(const PackingProblem &problem,
                   (algorithm == PackingAlgorithm::Auto && !provenInfeasible &&
                    !(capacity && result.arenaBytes <= *capacity));
   if (searches && !provenOptimal) {
-    bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
-    ExactOutcome exact = minimizeArena(
-        problem, result.offsets, result.lowerBoundBytes, capacity,
-        stopOnceFitting, Deadline(options.timeLimitSeconds - elapsed()));
-    consider(getPackingAlgorithmName(PackingAlgorithm::Exact),
-             std::move(exact.offsets));
-    provenOptimal =
-        exact.provenOptimal || result.arenaBytes <= result.lowerBoundBytes;
-    provenInfeasible |= exact.provenInfeasible;
+    double seconds =
+        std::min(kWorkSeconds + kWorkSecondsPerBuffer * problem.buffers.size(),
+                 kMaxWorkSeconds);
+    // Fitting a capacity is the exact search's job alone; it gets the
+    // reordering's share and as much again.
+    bool onlyFits = algorithm == PackingAlgorithm::Auto && capacity;
+    double work = options.effort * seconds * kPackingWorkPerSecond *
+                  (onlyFits ? kFittingWorkFactor : 1);
+    int64_t workBudget =
+        work >= 0x1p62 ? int64_t(1) << 62 : std::max<int64_t>(1, work);
+    // Better orders for the greedy placement first: they often reach the
+    // bound, and otherwise give the exact search a lower arena to start
+    // from. When `auto` only has to fit a capacity, the exact search is
+    // better at that and gets all the work.
+    int64_t goodEnough = result.lowerBoundBytes;
+    if (algorithm == PackingAlgorithm::Auto)
+      goodEnough += result.lowerBoundBytes / kGoodEnoughFraction;
+    int64_t reorderingWork = 0;
+    if (!onlyFits) {
+      consider("reordered",
+               improveByReordering(
+                   problem, overlaps, result.offsets, result.lowerBoundBytes,
+                   workBudget * kReorderingShare, reorderingWork));
+      provenOptimal = result.arenaBytes <= result.lowerBoundBytes;
+    }
+    // On very large problems, `auto` keeps to the heuristics and the
+    // reordering: the canonical search's nodes grow with the problem and
+    // it has not improved on them there.
+    bool tooLarge = algorithm == PackingAlgorithm::Auto &&
+                    problem.buffers.size() > kMaxAutoSearchBuffers;
+    if (!provenOptimal && result.arenaBytes > goodEnough && !tooLarge) {
+      bool stopOnceFitting = algorithm == PackingAlgorithm::Auto;
+      ExactOutcome exact = minimizeArena(
+          problem, result.offsets, result.lowerBoundBytes, capacity,
+          stopOnceFitting, goodEnough, workBudget - reorderingWork,
+          Deadline(options.timeLimitSeconds - elapsed()));
+      consider(getPackingAlgorithmName(PackingAlgorithm::Exact),
+               std::move(exact.offsets));
+      provenOptimal =
+          exact.provenOptimal || result.arenaBytes <= result.lowerBoundBytes;
+      provenInfeasible |= exact.provenInfeasible;
+      result.stoppedByTimeLimit = exact.stoppedByDeadline;
+    }
   }
 
   bool fits = !capacity || result.arenaBytes <= *capacity;

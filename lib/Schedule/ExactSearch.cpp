@@ -11,20 +11,12 @@
 
 using namespace memopt;
 
-SteadyClock::time_point memopt::deadlineAfter(double seconds,
-                                              SteadyClock::time_point limit) {
-  SteadyClock::time_point now = SteadyClock::now();
-  if (!(seconds > 0))
-    return std::min(now, limit);
-  if (seconds >= secondsUntil(limit))
-    return limit;
-  return now + std::chrono::duration_cast<SteadyClock::duration>(
-                   std::chrono::duration<double>(seconds));
-}
-
-double memopt::secondsUntil(SteadyClock::time_point deadline) {
-  std::chrono::duration<double> left = deadline - SteadyClock::now();
-  return std::max(0.0, left.count());
+SteadyClock::time_point memopt::deadlineAfter(double seconds) {
+  if (!(seconds < 1e9))
+    return SteadyClock::time_point::max();
+  return SteadyClock::now() +
+         std::chrono::duration_cast<SteadyClock::duration>(
+             std::chrono::duration<double>(std::max(seconds, 0.0)));
 }
 
 namespace {
@@ -43,6 +35,12 @@ unsigned wordsFor(unsigned size) { return std::max(1u, (size + 63) / 64); }
 /// the budget proves.
 int64_t justAbove(int64_t budget) {
   return budget == INT64_MAX ? budget : budget + 1;
+}
+
+/// Work units of expanding a state: each move copies, hashes and compares a
+/// set of `words` words, at about a quarter of the cost of the rest.
+uint64_t expansionWork(unsigned words, size_t moves) {
+  return (4 + words) * (moves + 1) / 4;
 }
 
 bool testBit(const uint64_t *bits, unsigned index) {
@@ -137,9 +135,10 @@ ExactSearch::ExactSearch(const SegmentModel &segment)
 ExactSearch::~ExactSearch() = default;
 
 size_t ExactSearch::bytesPerState(unsigned size) {
-  // Bits, hash, info, two hash slots and about one heap entry.
-  return wordsFor(size) * sizeof(uint64_t) + sizeof(uint64_t) +
-         sizeof(StateTable::Info) + 2 * sizeof(uint32_t) + 16;
+  // Bits, hash, info, two hash slots and about one heap entry, twice over:
+  // growing vectors may hold twice what they use.
+  return 2 * (wordsFor(size) * sizeof(uint64_t) + sizeof(uint64_t) +
+              sizeof(StateTable::Info) + 2 * sizeof(uint32_t) + 16);
 }
 
 void ExactSearch::collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
@@ -168,8 +167,7 @@ void ExactSearch::collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
   }
 }
 
-std::optional<unsigned> ExactSearch::startSearch(int64_t budget,
-                                                 int64_t floor,
+std::optional<unsigned> ExactSearch::startSearch(int64_t budget, int64_t floor,
                                                  std::vector<uint64_t> &key,
                                                  SearchResult &result) {
   table->clear();
@@ -208,7 +206,6 @@ SearchResult ExactSearch::findOptimal(int64_t budget, int64_t floor,
   };
   std::vector<Entry> heap{{rootPeak, 0, *root}};
   std::vector<Move> moves;
-  size_t pops = 0;
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), later);
     Entry entry = heap.back();
@@ -217,8 +214,7 @@ SearchResult ExactSearch::findOptimal(int64_t budget, int64_t floor,
     if (info.expanded || info.peak != entry.peak)
       continue;
     result.lowerBound = entry.peak;
-    if ((++pops % 256 == 0 && SteadyClock::now() >= limits.deadline) ||
-        table->size() > limits.maxStates)
+    if (limits.work.reached() || table->size() > limits.maxStates)
       return result;
     info.expanded = true;
     if (info.depth == size) {
@@ -232,6 +228,7 @@ SearchResult ExactSearch::findOptimal(int64_t budget, int64_t floor,
     }
     collectMoves(table->bits(entry.state), info.live, info.peak,
                  info.depth == 0, moves);
+    limits.work.add(expansionWork(words, moves.size()));
     std::memcpy(key.data(), table->bits(entry.state), words * sizeof(uint64_t));
     int64_t peak = info.peak;
     uint32_t depth = info.depth;
@@ -295,6 +292,7 @@ SearchResult ExactSearch::findWithin(int64_t budget, int64_t floor,
     const StateTable::Info &info = table->info(state);
     collectMoves(table->bits(state), info.live, info.peak, info.depth == 0,
                  frame.moves);
+    limits.work.add(expansionWork(words, frame.moves.size()));
     int64_t peak = info.peak;
     llvm::erase_if(frame.moves, [&](const Move &move) {
       return std::max(peak, move.step.bytes) > budget;
@@ -305,10 +303,8 @@ SearchResult ExactSearch::findWithin(int64_t budget, int64_t floor,
     });
   };
   openFrame(*root);
-  size_t steps = 0;
   while (true) {
-    if ((++steps % 256 == 0 && SteadyClock::now() >= limits.deadline) ||
-        table->size() > limits.maxStates)
+    if (limits.work.reached() || table->size() > limits.maxStates)
       return result;
     Frame &frame = frames[depth];
     if (frame.next == frame.moves.size()) {
@@ -374,7 +370,7 @@ SearchResult ExactSearch::findByBeam(unsigned width, int64_t budget,
   // Whether no state was dropped: then the beam was the full search.
   bool exhaustive = true;
   for (unsigned depth = 0; depth < size; ++depth) {
-    if (SteadyClock::now() >= limits.deadline)
+    if (limits.work.reached())
       return result;
     next.clear();
     nextBits.clear();
@@ -394,11 +390,12 @@ SearchResult ExactSearch::findByBeam(unsigned width, int64_t budget,
       }
     };
     for (unsigned index = 0; index < level.size(); ++index) {
-      if (index % 256 == 255 && SteadyClock::now() >= limits.deadline)
+      if (limits.work.reached())
         return result;
       const BeamState &state = level[index];
       const uint64_t *bits = &levelBits[index * words];
       collectMoves(bits, state.live, state.peak, depth == 0, moves);
+      limits.work.add(expansionWork(words, moves.size()));
       for (const Move &move : moves) {
         int64_t childPeak = std::max(state.peak, move.step.bytes);
         if (childPeak > budget)

@@ -13,6 +13,7 @@
 #include "SegmentModel.h"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,18 +23,74 @@ namespace memopt {
 
 using SteadyClock = std::chrono::steady_clock;
 
+/// The point `seconds` from now; never (time_point::max()) when `seconds` is
+/// infinite, NaN or beyond any run.
+SteadyClock::time_point deadlineAfter(double seconds);
+
+/// Deterministic accounting of the work of one scheduling call. Searches add
+/// the work they do (states expanded or stored, steps recomputed: units that
+/// each take a fraction of a microsecond) and stop at marks on it, so the
+/// same input always gets the same result. The wall-clock deadline is only a
+/// safety net: once it has passed, every mark counts as reached and
+/// `deadlinePassed` says so.
+class WorkMeter {
+public:
+  explicit WorkMeter(SteadyClock::time_point deadline) : deadline(deadline) {}
+
+  void add(uint64_t units) {
+    done += units;
+    if (done >= nextClockCheck) {
+      nextClockCheck = done + kClockCheckInterval;
+      expired |= SteadyClock::now() >= deadline;
+    }
+  }
+  uint64_t workDone() const { return done; }
+  bool deadlinePassed() const { return expired; }
+  SteadyClock::time_point getDeadline() const { return deadline; }
+  /// Reads the clock now (for phases that add little work).
+  bool checkDeadline() {
+    expired |= SteadyClock::now() >= deadline;
+    return expired;
+  }
+
+private:
+  /// Work between two readings of the clock.
+  static constexpr uint64_t kClockCheckInterval = 4096;
+  SteadyClock::time_point deadline;
+  uint64_t done = 0;
+  uint64_t nextClockCheck = 0;
+  bool expired = false;
+};
+
+/// A mark on a WorkMeter that a search must stop at.
+class WorkLimit {
+public:
+  WorkLimit(WorkMeter &meter, uint64_t end) : meter(&meter), end(end) {}
+
+  bool reached() const {
+    return meter->workDone() >= end || meter->deadlinePassed();
+  }
+  uint64_t left() const { return reached() ? 0 : end - meter->workDone(); }
+  /// The mark after `fraction` of the work left, never past this one.
+  WorkLimit share(double fraction) const {
+    double units = double(left()) * fraction;
+    return {*meter, meter->workDone() +
+                        (units >= double(left()) ? left() : uint64_t(units))};
+  }
+  void add(uint64_t units) const { meter->add(units); }
+  WorkMeter &getMeter() const { return *meter; }
+
+private:
+  WorkMeter *meter;
+  uint64_t end;
+};
+
 /// When a search must stop.
 struct SearchLimits {
-  SteadyClock::time_point deadline;
+  WorkLimit work;
   /// States the search may store before it gives up.
   size_t maxStates;
 };
-
-/// A deadline `seconds` from now, but never after `limit`.
-SteadyClock::time_point deadlineAfter(double seconds,
-                                      SteadyClock::time_point limit);
-/// Seconds left until `deadline` (zero when passed).
-double secondsUntil(SteadyClock::time_point deadline);
 
 enum class SearchOutcome {
   /// An order within the budget was found.

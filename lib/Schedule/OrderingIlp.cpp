@@ -7,6 +7,8 @@
 #include "SegmentIlp.h"
 #include "SegmentModel.h"
 
+#include <limits>
+
 using namespace memopt;
 
 std::optional<OrderingIlpResult>
@@ -18,11 +20,11 @@ memopt::solveOrderingIlp(const MemoryGraph &graph,
       initialLiveBytes(graph));
   std::vector<unsigned> warmStart =
       options.warmStart.empty() ? nodes : options.warmStart;
-  SteadyClock::time_point deadline =
-      deadlineAfter(options.timeLimitSeconds,
-                    SteadyClock::now() + std::chrono::hours(24 * 365));
+  // Only the time limit bounds this entry point.
+  WorkMeter meter(deadlineAfter(options.timeLimitSeconds));
   IlpOutcome outcome = solveSegmentIlp(
-      whole, warmStart, options.stepPerNode ? graph.numNodes() : 0, deadline,
+      whole, warmStart, options.stepPerNode ? graph.numNodes() : 0,
+      WorkLimit(meter, std::numeric_limits<uint64_t>::max()),
       /*stopAtPeak=*/0, /*maxStates=*/size_t(1) << 20);
   if (!outcome.order)
     return std::nullopt;

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -72,6 +73,26 @@ constexpr unsigned kMaxIlpSegmentNodes = 400;
 constexpr unsigned kFirstExactWindow = 64;
 constexpr size_t kFirstWindowStates = 20000;
 constexpr unsigned kFirstWindowBeam = 64;
+/// Keeps doubled beam widths within `unsigned`.
+constexpr size_t kMaxBeamWidth = size_t(1) << 30;
+
+/// Work units (see WorkMeter) that the searches do in about a second on the
+/// development machine: `auto` gets as many as it had seconds before the
+/// budgets became deterministic.
+constexpr double kWorkPerSecond = 2e7;
+
+/// The work of one call: `auto` does what took 0.2 s plus 0.5 ms per node,
+/// `dp` and `ilp` ten times as much (as when they had the whole default time
+/// limit), all times `effort`. Capped at what half the wall-clock limit would
+/// allow, so that the safety net rarely decides.
+uint64_t workBudget(const ScheduleOptions &options, unsigned numNodes) {
+  double seconds = 0.2 + 0.0005 * numNodes;
+  if (options.algorithm != ScheduleAlgorithm::Auto)
+    seconds *= 10;
+  seconds = std::min(seconds, options.timeLimitSeconds / 2);
+  double units = seconds * kWorkPerSecond * options.effort;
+  return units >= 0x1p63 ? uint64_t(1) << 63 : uint64_t(units);
+}
 
 /// Nodes whose place can be fixed without losing the optimum:
 /// - Neutral nodes read and define no activation and depend only on neutral
@@ -135,8 +156,8 @@ public:
   /// valid schedules.
   SegmentedScheduler(const MemoryGraph &graph,
                      llvm::ArrayRef<unsigned> topologicalOrder,
-                     const ScheduleOptions &options,
-                     SteadyClock::time_point deadline, ScheduleResult &result);
+                     const ScheduleOptions &options, WorkLimit total,
+                     ScheduleResult &result);
 
   /// Takes the part of `order` (a valid schedule) of each segment whose peak
   /// is lower than the best known.
@@ -166,21 +187,22 @@ private:
   size_t maxStates(const Segment &segment) const;
   /// Improves `localOrder` by windows with the first limits and adopts it.
   void polish(Segment &segment, std::vector<unsigned> localOrder,
-              SteadyClock::time_point phaseEnd);
+              WorkLimit phase);
+  /// Each phase below stops at the work limit `phase`.
   /// Improves every order offered by windows, best first.
-  void polishStarts(Segment &segment, double seconds);
-  void searchOptimal(Segment &segment, double seconds);
+  void polishStarts(Segment &segment, WorkLimit phase);
+  void searchOptimal(Segment &segment, WorkLimit phase);
   /// The exact search with steps below `bound` (at most the segment's
   /// level) counted as `bound`.
-  void searchOptimalAbove(Segment &segment, double seconds, int64_t bound);
-  void searchByBeam(Segment &segment, double seconds);
-  void searchByWindows(Segment &segment, double seconds);
-  void searchWithinBudgets(Segment &segment, double seconds);
-  void solveIntegerProgram(Segment &segment, double seconds);
+  void searchOptimalAbove(Segment &segment, WorkLimit phase, int64_t bound);
+  void searchByBeam(Segment &segment, WorkLimit phase);
+  void searchByWindows(Segment &segment, WorkLimit phase);
+  void searchWithinBudgets(Segment &segment, WorkLimit phase);
+  void solveIntegerProgram(Segment &segment, WorkLimit phase);
 
   const MemoryGraph &graph;
   const ScheduleOptions &options;
-  SteadyClock::time_point deadline;
+  WorkLimit total;
   ScheduleResult &result;
   std::vector<Segment> segments;
   std::vector<unsigned> segmentOf;
@@ -259,9 +281,8 @@ std::vector<unsigned> PinnedNodes::pin(llvm::ArrayRef<unsigned> order) const {
 
 SegmentedScheduler::SegmentedScheduler(
     const MemoryGraph &graph, llvm::ArrayRef<unsigned> topologicalOrder,
-    const ScheduleOptions &options, SteadyClock::time_point deadline,
-    ScheduleResult &result)
-    : graph(graph), options(options), deadline(deadline), result(result),
+    const ScheduleOptions &options, WorkLimit total, ScheduleResult &result)
+    : graph(graph), options(options), total(total), result(result),
       segmentOf(graph.numNodes()),
       graphLowerBound(scheduleLowerBound(graph, options.model)) {
   std::vector<std::vector<unsigned>> parts =
@@ -390,20 +411,26 @@ void SegmentedScheduler::describe(llvm::ArrayRef<unsigned> order) const {
 }
 
 size_t SegmentedScheduler::maxStates(const Segment &segment) const {
-  return std::max<int64_t>(1, options.memoryLimitBytes) /
-         ExactSearch::bytesPerState(segment.model->size());
+  // `auto` leaves half of the limit to the rest of the compiler: on huge
+  // segments its exact search fills the tables before its work runs out.
+  int64_t bytes = std::max<int64_t>(1, options.memoryLimitBytes);
+  if (options.algorithm == ScheduleAlgorithm::Auto)
+    bytes = std::max<int64_t>(1, bytes / 2);
+  // State ids are 32-bit.
+  return std::min<size_t>(bytes /
+                              ExactSearch::bytesPerState(segment.model->size()),
+                          std::numeric_limits<uint32_t>::max() - 1);
 }
 
-void SegmentedScheduler::searchOptimal(Segment &segment, double seconds) {
-  searchOptimalAbove(segment, seconds, level(segment));
+void SegmentedScheduler::searchOptimal(Segment &segment, WorkLimit phase) {
+  searchOptimalAbove(segment, phase, level(segment));
 }
 
-void SegmentedScheduler::searchOptimalAbove(Segment &segment, double seconds,
+void SegmentedScheduler::searchOptimalAbove(Segment &segment, WorkLimit phase,
                                             int64_t bound) {
   ExactSearch search(*segment.model);
-  SearchResult found = search.findOptimal(
-      segment.peak - 1, bound,
-      {deadlineAfter(seconds, deadline), maxStates(segment)});
+  SearchResult found =
+      search.findOptimal(segment.peak - 1, bound, {phase, maxStates(segment)});
   switch (found.outcome) {
   case SearchOutcome::Found:
     adopt(segment, std::move(found.order), "dp");
@@ -422,19 +449,17 @@ void SegmentedScheduler::searchOptimalAbove(Segment &segment, double seconds,
   }
 }
 
-void SegmentedScheduler::searchWithinBudgets(Segment &segment, double seconds) {
+void SegmentedScheduler::searchWithinBudgets(Segment &segment,
+                                             WorkLimit phase) {
   ExactSearch search(*segment.model);
-  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
   int64_t bound = level(segment);
   // Budgets in [low, high] are open; those from `ceiling` up made the search
   // give up. Try any improvement first, then bisect.
   int64_t low = std::max(segment.lowerBound, bound), high = segment.peak - 1;
   int64_t ceiling = high + 1, budget = high;
-  while (low <= high && SteadyClock::now() < phaseEnd) {
-    SearchResult found =
-        search.findWithin(budget, bound,
-                          {deadlineAfter(secondsUntil(phaseEnd) / 3, phaseEnd),
-                           maxStates(segment)});
+  while (low <= high && !phase.reached()) {
+    SearchResult found = search.findWithin(
+        budget, bound, {phase.share(1.0 / 3), maxStates(segment)});
     switch (found.outcome) {
     case SearchOutcome::Found:
       adopt(segment, std::move(found.order), "dp");
@@ -458,50 +483,47 @@ void SegmentedScheduler::searchWithinBudgets(Segment &segment, double seconds) {
 
 void SegmentedScheduler::polish(Segment &segment,
                                 std::vector<unsigned> localOrder,
-                                SteadyClock::time_point phaseEnd) {
+                                WorkLimit phase) {
   size_t states = maxStates(segment);
   improveByWindows(*segment.model, localOrder, level(segment),
-                   {phaseEnd, kFirstExactWindow,
+                   {phase, kFirstExactWindow,
                     std::min(kFirstWindowStates, states), kFirstWindowBeam,
                     states});
   adopt(segment, std::move(localOrder), "dp");
-  if (SteadyClock::now() >= phaseEnd && !isSettled(segment))
+  if (phase.reached() && !isSettled(segment))
     result.timedOut = true;
 }
 
-void SegmentedScheduler::polishStarts(Segment &segment, double seconds) {
-  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
+void SegmentedScheduler::polishStarts(Segment &segment, WorkLimit phase) {
   llvm::sort(segment.starts,
              [](const auto &a, const auto &b) { return a.first < b.first; });
   for (auto &[peak, order] : segment.starts)
-    if (!isSettled(segment) && SteadyClock::now() < phaseEnd)
-      polish(segment, std::move(order), phaseEnd);
+    if (!isSettled(segment) && !phase.reached())
+      polish(segment, std::move(order), phase);
   segment.starts.clear();
 }
 
-void SegmentedScheduler::searchByBeam(Segment &segment, double seconds) {
+void SegmentedScheduler::searchByBeam(Segment &segment, WorkLimit phase) {
   ExactSearch search(*segment.model);
-  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
   // Wider and wider beams, without a budget: each order is a new start for
   // the window search, worse than the best known or not. A beam that never
   // has to drop a state is the full dynamic program and settles the segment.
-  size_t widest = maxStates(segment) / segment.model->size();
-  for (unsigned width = 16;
-       width <= widest && !isSettled(segment) && SteadyClock::now() < phaseEnd;
-       width *= 4) {
+  size_t widest = std::min<size_t>(maxStates(segment) / segment.model->size(),
+                                   std::numeric_limits<unsigned>::max());
+  for (size_t width = 16;
+       width <= widest && !isSettled(segment) && !phase.reached(); width *= 4) {
     int64_t bound = level(segment);
     SearchResult found =
         search.findByBeam(width, std::numeric_limits<int64_t>::max(), bound,
-                          {phaseEnd, maxStates(segment)});
+                          {phase, maxStates(segment)});
     if (found.lowerBound > bound)
       segment.lowerBound = std::max(segment.lowerBound, found.lowerBound);
     if (found.outcome == SearchOutcome::Found)
-      polish(segment, std::move(found.order), phaseEnd);
+      polish(segment, std::move(found.order), phase);
   }
 }
 
-void SegmentedScheduler::searchByWindows(Segment &segment, double seconds) {
-  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
+void SegmentedScheduler::searchByWindows(Segment &segment, WorkLimit phase) {
   unsigned size = segment.model->size();
   size_t allStates = maxStates(segment);
   // Larger windows, beams and state limits per round, until the exact
@@ -509,33 +531,33 @@ void SegmentedScheduler::searchByWindows(Segment &segment, double seconds) {
   // allows.
   unsigned window = 2 * kFirstExactWindow, beam = 2 * kFirstWindowBeam;
   size_t states = 4 * kFirstWindowStates;
-  while (!isSettled(segment) && SteadyClock::now() < phaseEnd) {
+  while (!isSettled(segment) && !phase.reached()) {
     std::vector<unsigned> order = segment.order;
     size_t exactStates = std::min(states, allStates);
     improveByWindows(*segment.model, order, level(segment),
-                     {phaseEnd, window, exactStates, beam, allStates});
+                     {phase, window, exactStates, beam, allStates});
     adopt(segment, std::move(order), "dp");
-    if (SteadyClock::now() >= phaseEnd && !isSettled(segment))
+    if (phase.reached() && !isSettled(segment))
       result.timedOut = true;
     if (window >= size && exactStates == allStates)
       return;
     window = std::min(2 * window, 2 * size);
-    beam *= 2;
-    states *= 4;
+    beam = std::min<size_t>(2 * size_t(beam), kMaxBeamWidth);
+    states = std::min(4 * states, allStates);
   }
 }
 
-void SegmentedScheduler::solveIntegerProgram(Segment &segment, double seconds) {
+void SegmentedScheduler::solveIntegerProgram(Segment &segment,
+                                             WorkLimit phase) {
   unsigned size = segment.model->size();
   if (size > kMaxIlpSegmentNodes)
     return;
-  SteadyClock::time_point phaseEnd = deadlineAfter(seconds, deadline);
   // OLLA's time steps first; while GLPK keeps finishing, twice as many steps
   // (more orders to choose from), up to one per node where it is exact.
   unsigned timeSteps = 0;
-  while (!isSettled(segment) && SteadyClock::now() < phaseEnd) {
+  while (!isSettled(segment) && !phase.reached()) {
     IlpOutcome outcome =
-        solveSegmentIlp(*segment.model, segment.order, timeSteps, phaseEnd,
+        solveSegmentIlp(*segment.model, segment.order, timeSteps, phase,
                         level(segment), maxStates(segment));
     if (outcome.timedOut)
       result.timedOut = true;
@@ -557,7 +579,7 @@ void SegmentedScheduler::improveBottlenecks() {
   llvm::stable_sort(bySize, [](const Segment *a, const Segment *b) {
     return a->model->size() < b->model->size();
   });
-  while (SteadyClock::now() < deadline) {
+  while (!total.reached()) {
     // Of the segments at the peak, the smallest first: once one is settled
     // or resists, the peak stays.
     int64_t peak =
@@ -582,17 +604,17 @@ void SegmentedScheduler::improveBottlenecks() {
     for (Segment *other : bySize)
       if (other != bottleneck && !attempted[other - segments.data()] &&
           !proofTried[other - segments.data()] && !isSettled(*other) &&
-          other->peak >= level(*bottleneck) && SteadyClock::now() < deadline) {
+          other->peak >= level(*bottleneck) && !total.reached()) {
         proofTried[other - segments.data()] = true;
-        searchOptimalAbove(*other, secondsUntil(deadline) * 0.1,
+        searchOptimalAbove(*other, total.share(0.1),
                            std::min(floor(), other->peak - 1));
       }
     Segment &segment = *bottleneck;
     // Each phase runs only while the segment is not settled, and gets a
-    // share of the time left.
+    // share of the work left.
     auto phase = [&](double share, auto method) {
       if (!isSettled(segment))
-        (this->*method)(segment, secondsUntil(deadline) * share);
+        (this->*method)(segment, total.share(share));
     };
     switch (options.algorithm) {
     case ScheduleAlgorithm::DynamicProgramming:
@@ -617,12 +639,10 @@ void SegmentedScheduler::improveBottlenecks() {
 
 ScheduleResult memopt::scheduleForMemory(const MemoryGraph &graph,
                                          const ScheduleOptions &options) {
+  assert(!verifyScheduleOptions(options) && "invalid schedule options");
   SteadyClock::time_point start = SteadyClock::now();
-  double seconds = options.timeLimitSeconds;
-  if (options.algorithm == ScheduleAlgorithm::Auto)
-    seconds = std::min(seconds, 0.2 + 0.0005 * graph.numNodes());
-  SteadyClock::time_point deadline =
-      deadlineAfter(seconds, start + std::chrono::hours(24 * 365));
+  WorkMeter meter(deadlineAfter(options.timeLimitSeconds));
+  WorkLimit total(meter, workBudget(options, graph.numNodes()));
 
   ScheduleResult result;
   if (graph.numNodes() == 0) {
@@ -635,7 +655,7 @@ ScheduleResult memopt::scheduleForMemory(const MemoryGraph &graph,
   result.candidates.push_back({"input", result.inputPeakBytes});
   PinnedNodes pinned(graph);
   std::vector<unsigned> pinnedInput = pinned.pin(input);
-  SegmentedScheduler scheduler(pinned.graph(), pinnedInput, options, deadline,
+  SegmentedScheduler scheduler(pinned.graph(), pinnedInput, options, total,
                                result);
   scheduler.offer(pinnedInput, "input");
 
@@ -691,9 +711,23 @@ ScheduleResult memopt::scheduleForMemory(const MemoryGraph &graph,
   result.peakBytes = peak;
   result.algorithm = producer;
   scheduler.describe(result.order);
+  result.stoppedByTimeLimit = meter.deadlinePassed();
   std::chrono::duration<double> elapsed = SteadyClock::now() - start;
   result.seconds = elapsed.count();
   return result;
+}
+
+std::optional<std::string>
+memopt::verifyScheduleOptions(const ScheduleOptions &options) {
+  if (std::isnan(options.timeLimitSeconds))
+    return std::string("the time limit is not a number");
+  if (options.timeLimitSeconds <= 0)
+    return std::string("the time limit must be positive");
+  if (!std::isfinite(options.effort) || options.effort <= 0)
+    return std::string("the effort must be positive and finite");
+  if (options.memoryLimitBytes <= 0)
+    return std::string("the memory limit must be positive");
+  return std::nullopt;
 }
 
 std::optional<std::string> memopt::checkSchedule(const MemoryGraph &graph,

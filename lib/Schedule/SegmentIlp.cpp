@@ -24,6 +24,7 @@
 #include <glpk.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <numeric>
 
@@ -35,6 +36,10 @@ namespace {
 constexpr size_t kMaxColumns = 50000;
 /// Nodes of one time step are ordered exactly up to this many states.
 constexpr size_t kMaxStepStates = 1 << 16;
+/// Work units (see WorkMeter) charged per simplex iteration: GLPK stops after
+/// as many iterations as the work left pays for, which keeps its answer
+/// deterministic.
+constexpr uint64_t kWorkPerIteration = 200;
 
 /// A value whose liveness the program tracks with L[e,t] over [first, last].
 struct LiveRange {
@@ -484,11 +489,18 @@ struct CallbackState {
   const std::vector<double> *warmStart;
   bool warmStartGiven = false;
   double stopAt;
+  /// Simplex iterations after which the search stops.
+  int iterationLimit;
+  bool stoppedByIterations = false;
   double bestBound = -1;
 };
 
 void branchAndBoundCallback(glp_tree *tree, void *data) {
   auto &state = *static_cast<CallbackState *>(data);
+  if (glp_get_it_cnt(glp_ios_get_prob(tree)) >= state.iterationLimit) {
+    state.stoppedByIterations = true;
+    glp_ios_terminate(tree);
+  }
   switch (glp_ios_reason(tree)) {
   case GLP_IHEUR:
     if (!state.warmStartGiven) {
@@ -542,18 +554,24 @@ std::vector<unsigned> greedyOrder(const SegmentModel &part) {
 
 IlpOutcome memopt::solveSegmentIlp(const SegmentModel &segment,
                                    llvm::ArrayRef<unsigned> warmStart,
-                                   unsigned timeSteps,
-                                   SteadyClock::time_point deadline,
+                                   unsigned timeSteps, WorkLimit work,
                                    int64_t stopAtPeak, size_t maxStates) {
   IlpOutcome outcome;
   OrderingProgram program(segment, warmStart, timeSteps);
   outcome.timeSteps = program.timeSteps();
   if (program.estimatedColumns() > kMaxColumns)
     return outcome;
-  // GLPK reads its clock between iterations and nodes only; a margin keeps
-  // it within the deadline.
+  // The iteration limit decides; the wall clock is a safety net. GLPK reads
+  // its clock between iterations and nodes only; a margin keeps it within
+  // the deadline.
+  int iterationLimit =
+      int(std::min<uint64_t>(work.left() / kWorkPerIteration, INT_MAX));
+  SteadyClock::time_point deadline = work.getMeter().getDeadline();
   auto millisecondsLeft = [&]() {
-    return int(std::min(secondsUntil(deadline) * 900.0, 1e9));
+    if (deadline == SteadyClock::time_point::max())
+      return INT_MAX;
+    std::chrono::duration<double> left = deadline - SteadyClock::now();
+    return int(std::clamp(left.count() * 900.0, 0.0, 1e9));
   };
 
   int previousTerminalOutput = glp_term_out(GLP_OFF);
@@ -567,12 +585,15 @@ IlpOutcome memopt::solveSegmentIlp(const SegmentModel &segment,
   simplex.presolve = GLP_OFF;
   simplex.meth = GLP_DUALP;
   simplex.tm_lim = millisecondsLeft();
-  bool relaxationSolved = simplex.tm_lim > 0 &&
+  simplex.it_lim = iterationLimit;
+  bool relaxationSolved = simplex.tm_lim > 0 && simplex.it_lim > 0 &&
                           glp_simplex(problem, &simplex) == 0 &&
                           glp_get_status(problem) == GLP_OPT;
-  CallbackState state{&warm, false, double(stopAtPeak) / double(unit)};
+  CallbackState state{&warm, false, double(stopAtPeak) / double(unit),
+                      iterationLimit};
   int status = GLP_UNDEF;
-  if (relaxationSolved && millisecondsLeft() > 0) {
+  if (relaxationSolved && millisecondsLeft() > 0 &&
+      glp_get_it_cnt(problem) < iterationLimit) {
     glp_iocp integer;
     glp_init_iocp(&integer);
     integer.msg_lev = GLP_MSG_OFF;
@@ -582,11 +603,15 @@ IlpOutcome memopt::solveSegmentIlp(const SegmentModel &segment,
     integer.tm_lim = millisecondsLeft();
     int code = glp_intopt(problem, &integer);
     status = glp_mip_status(problem);
-    outcome.timedOut = code == GLP_ETMLIM;
-    outcome.solvedToOptimality = code == 0 && status == GLP_OPT;
+    outcome.timedOut = code == GLP_ETMLIM || state.stoppedByIterations;
+    outcome.solvedToOptimality =
+        code == 0 && status == GLP_OPT && !state.stoppedByIterations;
+    if (code == GLP_ETMLIM)
+      work.getMeter().checkDeadline();
   } else {
     outcome.timedOut = true;
   }
+  work.add(uint64_t(glp_get_it_cnt(problem)) * kWorkPerIteration);
   if (program.timeSteps() == segment.size()) {
     // Every order of the segment is a solution, so the program's bounds are
     // bounds on the segment's peak.
@@ -626,7 +651,7 @@ IlpOutcome memopt::solveSegmentIlp(const SegmentModel &segment,
         live);
     ExactSearch search(part);
     SearchResult found = search.findOptimal(
-        INT64_MAX, 0, {deadline, std::min(maxStates, kMaxStepStates)});
+        INT64_MAX, 0, {work, std::min(maxStates, kMaxStepStates)});
     std::vector<unsigned> partOrder = found.outcome == SearchOutcome::Found
                                           ? std::move(found.order)
                                           : greedyOrder(part);

@@ -35,12 +35,13 @@ struct IlpOutcome {
 /// (0 for OLLA's min(ceil(1.01 x longest path), nodes); at least the longest
 /// path and at most the number of nodes, where the program is exact), warm
 /// started from `warmStart` (a valid order of the segment, as local ids).
-/// GLPK stops at `deadline`, or once it finds a solution whose peak is at
-/// most `stopAtPeak`. Nodes that share a time step are ordered by the exact
+/// GLPK stops after the simplex iterations that `work` pays for (or at the
+/// meter's deadline), or once it finds a solution whose peak is at most
+/// `stopAtPeak`. Nodes that share a time step are ordered by the exact
 /// search (at most `maxStates` states) or greedily.
 IlpOutcome solveSegmentIlp(const SegmentModel &segment,
                            llvm::ArrayRef<unsigned> warmStart,
-                           unsigned timeSteps, SteadyClock::time_point deadline,
+                           unsigned timeSteps, WorkLimit work,
                            int64_t stopAtPeak, size_t maxStates);
 
 } // namespace memopt

@@ -40,6 +40,11 @@ public:
     update(begin, begin + window.size());
   }
 
+  /// Work units of `replace` and of finding the peak steps: both scan the
+  /// whole order, at a small fraction of the cost of a search state per
+  /// step.
+  uint64_t scanWork() const { return size() / 16 + 1; }
+
 private:
   void update(unsigned begin, unsigned end) {
     for (unsigned step = begin; step < end; ++step)
@@ -90,19 +95,21 @@ bool resolveWindow(const SegmentModel &segment, ProfiledOrder &profiled,
   // Steps down to the highest step outside the window make no difference.
   int64_t windowFloor =
       std::min(std::max(floor, profiled.peakOutside(begin, end)), peak - 1);
+  limits.work.add(nodes.size() / 4 + 1);
   ExactSearch search(window);
   SearchResult found =
       end - begin <= limits.maxExactWindow
           ? search.findOptimal(peak - 1, windowFloor,
-                               {limits.deadline, limits.maxExactStates})
+                               {limits.work, limits.maxExactStates})
           : search.findByBeam(limits.beamWidth, peak - 1, windowFloor,
-                              {limits.deadline, limits.maxBeamStates});
+                              {limits.work, limits.maxBeamStates});
   if (found.outcome != SearchOutcome::Found)
     return false;
   std::vector<unsigned> reordered;
   for (unsigned local : found.order)
     reordered.push_back(*segment.localNode(window.globalNode(local)));
   profiled.replace(begin, reordered);
+  limits.work.add(profiled.scanWork());
   return true;
 }
 } // namespace
@@ -114,7 +121,8 @@ int64_t memopt::improveByWindows(const SegmentModel &segment,
   unsigned n = profiled.size();
   unsigned largest = std::min(
       n, std::max(1u, limits.maxExactWindow * (limits.beamWidth ? 2 : 1)));
-  while (profiled.peak() > floor && SteadyClock::now() < limits.deadline) {
+  while (profiled.peak() > floor && !limits.work.reached()) {
+    limits.work.add(profiled.scanWork());
     int64_t peak = profiled.peak();
     std::vector<unsigned> peakSteps;
     for (unsigned step = 0; step < n; ++step)
@@ -122,8 +130,7 @@ int64_t memopt::improveByWindows(const SegmentModel &segment,
         peakSteps.push_back(step);
     unsigned target = peakSteps[peakSteps.size() / 2];
     bool lowered = false;
-    for (unsigned size = std::min(8u, largest);
-         SteadyClock::now() < limits.deadline;
+    for (unsigned size = std::min(8u, largest); !limits.work.reached();
          size = std::min(2 * size, largest)) {
       // The window starts a quarter, half or three quarters of its size
       // before the target step.

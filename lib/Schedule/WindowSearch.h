@@ -24,7 +24,8 @@
 namespace memopt {
 
 struct WindowLimits {
-  SteadyClock::time_point deadline;
+  /// Where the whole window search stops.
+  WorkLimit work;
   /// Largest window re-solved by the exact search, in steps.
   unsigned maxExactWindow;
   /// States the exact search of one window may store.
@@ -43,7 +44,7 @@ struct WindowLimits {
 /// `maxExactWindow` steps and by beam search up to twice that (smaller
 /// windows when these limits are below 8), until one brings all its steps
 /// below the peak. Stops at the
-/// deadline, once the peak is at most `floor`, or when a peak step resists
+/// work limit, once the peak is at most `floor`, or when a peak step resists
 /// every window (a local optimum for these windows and limits).
 int64_t improveByWindows(const SegmentModel &segment,
                          std::vector<unsigned> &order, int64_t floor,

@@ -5,8 +5,8 @@
 // bound, the arena of every algorithm that ran, the ratio of the arena to the
 // bound, the status and the time:
 //
-//   memopt-pack [--algorithm=auto] [--capacity=N] [--time-limit=S]
-//               [--output=out.csv] [--json] file.csv...
+//   memopt-pack [--algorithm=auto] [--capacity=N] [--effort=E]
+//               [--time-limit=S] [--output=out.csv] [--json] file.csv...
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,12 +33,18 @@ static cl::opt<std::string> algorithmName(
     cl::desc("size-best-fit, start-best-fit, conflicts, best, exact or auto"),
     cl::cat(packCategory));
 static cl::opt<int64_t>
-    capacity("capacity", cl::init(-1),
+    capacity("capacity",
              cl::desc("Arena size the buffers must fit in (default: none)"),
              cl::cat(packCategory));
-static cl::opt<double> timeLimit("time-limit", cl::init(10),
-                                 cl::desc("Seconds for the exact search"),
-                                 cl::cat(packCategory));
+static cl::opt<double>
+    effort("effort", cl::init(1),
+           cl::desc("Multiplies the exact search's node budget (default 1)"),
+           cl::cat(packCategory));
+static cl::opt<double> timeLimit(
+    "time-limit", cl::init(10),
+    cl::desc("Wall-clock safety net of the exact search, in seconds; inf for "
+             "none (default 10)"),
+    cl::cat(packCategory));
 static cl::opt<std::string>
     outputFile("output",
                cl::desc("Write the packing as CSV with offsets (one input "
@@ -77,6 +83,8 @@ static void printTable(llvm::ArrayRef<Report> reports) {
        << llvm::format("%9.3f", result.seconds) << " ";
     for (const auto &[name, arena] : result.candidates)
       os << " " << name << "=" << arena;
+    if (result.stoppedByTimeLimit)
+      os << "  (stopped by the time limit)";
     os << "\n";
   }
 }
@@ -94,6 +102,7 @@ static void printJson(llvm::ArrayRef<Report> reports) {
         json.attribute("status", getPackingStatusName(result.status));
         json.attribute("algorithm", result.algorithm);
         json.attribute("seconds", result.seconds);
+        json.attribute("stoppedByTimeLimit", result.stoppedByTimeLimit);
         json.attributeObject("candidates", [&] {
           for (const auto &[name, arena] : result.candidates)
             json.attribute(name, arena);
@@ -119,9 +128,20 @@ int main(int argc, char **argv) {
     llvm::errs() << "error: --output takes exactly one input file\n";
     return 1;
   }
+  if (capacity.getNumOccurrences() && capacity < 0) {
+    llvm::errs() << "error: --capacity must not be negative, got " << capacity
+                 << "\n";
+    return 1;
+  }
   PackingOptions options;
   options.algorithm = *algorithm;
+  options.effort = effort;
   options.timeLimitSeconds = timeLimit;
+  if (std::optional<std::string> invalid = verifyPackingOptions(options)) {
+    llvm::errs() << "error: " << *invalid << " (--effort=" << effort
+                 << ", --time-limit=" << timeLimit << ")\n";
+    return 1;
+  }
 
   std::vector<Report> reports;
   bool allFit = true;
@@ -140,9 +160,13 @@ int main(int argc, char **argv) {
       llvm::errs() << file << ": error: " << error << "\n";
       return 1;
     }
-    if (capacity >= 0)
+    if (capacity.getNumOccurrences())
       problem->capacity = capacity;
     PackingResult result = packBuffers(*problem, options);
+    if (result.status == PackingStatus::Invalid) {
+      llvm::errs() << file << ": error: " << result.error << "\n";
+      return 1;
+    }
     if (std::optional<std::string> violation = checkPacking(*problem, result)) {
       llvm::errs() << file
                    << ": internal error: invalid packing: " << *violation

@@ -29,7 +29,11 @@ static llvm::cl::list<std::string> algorithmNames(
                    "dfs, lpmf, heuristics, dp, ilp, auto"));
 static llvm::cl::opt<double>
     timeLimit("time-limit", llvm::cl::init(10), llvm::cl::cat(benchCategory),
-              llvm::cl::desc("Time limit of each run, in seconds"));
+              llvm::cl::desc("Wall-clock safety net of each run, in seconds; "
+                             "inf for none"));
+static llvm::cl::opt<double>
+    effort("effort", llvm::cl::init(1), llvm::cl::cat(benchCategory),
+           llvm::cl::desc("Multiplies the work each search may do"));
 static llvm::cl::opt<bool>
     inPlace("in-place", llvm::cl::init(false), llvm::cl::cat(benchCategory),
             llvm::cl::desc("Let in-place capable nodes reuse a dying "
@@ -103,6 +107,7 @@ llvm::json::Value toJson(llvm::ArrayRef<GraphReport> reports) {
           {"segments", result.segments},
           {"optimalSegments", result.optimalSegments},
           {"timedOut", result.timedOut},
+          {"stoppedByTimeLimit", result.stoppedByTimeLimit},
       });
     }
     llvm::json::Object graph{
@@ -118,6 +123,7 @@ llvm::json::Value toJson(llvm::ArrayRef<GraphReport> reports) {
     graphs.push_back(std::move(graph));
   }
   return llvm::json::Object{{"timeLimit", double(timeLimit)},
+                            {"effort", double(effort)},
                             {"inPlace", bool(inPlace)},
                             {"graphs", std::move(graphs)}};
 }
@@ -140,6 +146,15 @@ int main(int argc, char **argv) {
       return 1;
     }
 
+  ScheduleOptions checked;
+  checked.timeLimitSeconds = timeLimit;
+  checked.effort = effort;
+  if (std::optional<std::string> invalid = verifyScheduleOptions(checked)) {
+    llvm::errs() << "error: " << *invalid << " (--time-limit=" << timeLimit
+                 << ", --effort=" << effort << ")\n";
+    return 1;
+  }
+
   std::vector<GraphReport> reports;
   bool failed = false;
   for (const std::string &file : inputFiles) {
@@ -157,6 +172,7 @@ int main(int argc, char **argv) {
       ScheduleOptions options;
       options.algorithm = *parseScheduleAlgorithm(name);
       options.timeLimitSeconds = timeLimit;
+      options.effort = effort;
       options.model.inPlace = inPlace;
       ScheduleResult result = scheduleForMemory(imported->graph, options);
       if (std::optional<std::string> problem =

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <limits>
@@ -327,6 +328,13 @@ TEST(Packing, CsvErrorsSayWhere) {
   EXPECT_NE(error.find("ends before it begins"), std::string::npos) << error;
   EXPECT_FALSE(readMiniMallocCsv("id,lower,upper,size\nb,0,2\n", error));
   EXPECT_FALSE(readMiniMallocCsv("", error));
+  EXPECT_FALSE(readMiniMallocCsv("id,lower,upper,size,lower\n", error));
+  EXPECT_NE(error.find("column 'lower' appears twice"), std::string::npos)
+      << error;
+  EXPECT_FALSE(
+      readMiniMallocCsv("id,lower,upper,size\nb,0,2,4\nb,1,3,4\n", error));
+  EXPECT_NE(error.find("line 3: id 'b' appears twice"), std::string::npos)
+      << error;
   std::optional<PackingProblem> windows =
       readMiniMallocCsv("size,upper,id,lower\r\n4,3,b1,0\r\n\r\n", error);
   ASSERT_TRUE(windows) << error;
@@ -403,6 +411,109 @@ TEST(Packing, ExactImprovesOnTheHeuristics) {
       EXPECT_EQ(exact.candidates.back().first, "exact") << "seed " << seed;
     else
       EXPECT_EQ(exact.status, PackingStatus::Optimal) << "seed " << seed;
+  }
+}
+
+TEST(Packing, ScaledProblemsSolveLikeTheOriginal) {
+  // Offsets that differ only in high bits must not look alike to the table
+  // of failed states: scaled by 2^34, every problem must end as it does
+  // unscaled.
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    PackingProblem problem = randomProblem(seed, {40, 30, 64, 1, false, true});
+    PackingProblem scaled = problem;
+    for (PackingBuffer &buffer : scaled.buffers)
+      buffer.size <<= 34;
+    PackingOptions options;
+    options.algorithm = PackingAlgorithm::Exact;
+    PackingResult original = packBuffers(problem, options);
+    PackingResult bigger = packBuffers(scaled, options);
+    expectValid(scaled, bigger);
+    if (original.status != PackingStatus::Optimal)
+      continue;
+    EXPECT_EQ(bigger.status, PackingStatus::Optimal) << "seed " << seed;
+    EXPECT_EQ(bigger.arenaBytes, original.arenaBytes << 34) << "seed " << seed;
+  }
+}
+
+TEST(Packing, OverflowingProblemsAreRejected) {
+  int64_t quarter = int64_t(1) << 62;
+  PackingProblem problem;
+  for (int copy = 0; copy < 3; ++copy)
+    problem.buffers.push_back(buffer(0, 2, quarter));
+  std::optional<std::string> error = verifyPackingProblem(problem);
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("2^62"), std::string::npos) << *error;
+  for (PackingAlgorithm algorithm :
+       {PackingAlgorithm::SizeDescendingBestFit, PackingAlgorithm::Auto}) {
+    PackingOptions options;
+    options.algorithm = algorithm;
+    PackingResult result = packBuffers(problem, options);
+    EXPECT_EQ(result.status, PackingStatus::Invalid);
+    EXPECT_EQ(result.error, *error);
+    EXPECT_TRUE(result.offsets.empty());
+    EXPECT_TRUE(checkPacking(problem, result));
+  }
+
+  // Alignment padding counts too.
+  PackingProblem aligned;
+  aligned.buffers = {buffer(0, 2, 8), buffer(0, 2, 8, quarter)};
+  EXPECT_TRUE(verifyPackingProblem(aligned));
+  aligned.buffers.back().alignment = quarter / 2;
+  EXPECT_FALSE(verifyPackingProblem(aligned));
+  PackingOptions options;
+  options.algorithm = PackingAlgorithm::Exact;
+  expectValid(aligned, packBuffers(aligned, options));
+
+  // Lifetimes whose length overflows.
+  PackingProblem forever;
+  forever.buffers = {buffer(std::numeric_limits<int64_t>::min(),
+                            std::numeric_limits<int64_t>::max(), 8)};
+  EXPECT_TRUE(verifyPackingProblem(forever));
+}
+
+TEST(Packing, OptionsAreRangeChecked) {
+  PackingOptions options;
+  EXPECT_FALSE(verifyPackingOptions(options));
+  options.timeLimitSeconds = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(verifyPackingOptions(options));
+  options.timeLimitSeconds = std::nan("");
+  EXPECT_TRUE(verifyPackingOptions(options));
+  options.timeLimitSeconds = 0;
+  EXPECT_TRUE(verifyPackingOptions(options));
+  options.timeLimitSeconds = 1;
+  options.effort = 0;
+  EXPECT_TRUE(verifyPackingOptions(options));
+  options.effort = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(verifyPackingOptions(options));
+
+  PackingProblem problem;
+  problem.buffers = {buffer(0, 2, 3, 4), buffer(0, 2, 3, 4), buffer(0, 2, 3, 4),
+                     buffer(0, 2, 2)};
+  options.effort = std::nan("");
+  EXPECT_EQ(packBuffers(problem, options).status, PackingStatus::Invalid);
+  // No wall-clock limit: the search still runs on its node budget.
+  options.effort = 1;
+  options.algorithm = PackingAlgorithm::Exact;
+  for (double seconds : {1e10, std::numeric_limits<double>::infinity()}) {
+    options.timeLimitSeconds = seconds;
+    PackingResult result = packBuffers(problem, options);
+    expectValid(problem, result);
+    EXPECT_EQ(result.arenaBytes, 13);
+    EXPECT_EQ(result.status, PackingStatus::Optimal);
+    EXPECT_FALSE(result.stoppedByTimeLimit);
+  }
+}
+
+TEST(Packing, TinyTimeLimitIsReported) {
+  PackingProblem problem = randomProblem(3, {300, 100, 1000, 1, false, false});
+  PackingOptions options;
+  options.algorithm = PackingAlgorithm::Exact;
+  options.effort = 1000;
+  options.timeLimitSeconds = 1e-3;
+  PackingResult result = packBuffers(problem, options);
+  expectValid(problem, result);
+  if (result.status != PackingStatus::Optimal) {
+    EXPECT_TRUE(result.stoppedByTimeLimit);
   }
 }
 

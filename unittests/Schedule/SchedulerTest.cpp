@@ -8,6 +8,8 @@
 #include "gtest/gtest.h"
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <random>
 
 using namespace memopt;
@@ -304,6 +306,59 @@ TEST(Scheduler, RespectsTimeLimit) {
     EXPECT_LT(elapsed.count(), 1.5);
     EXPECT_LE(result.peakBytes, result.inputPeakBytes);
   }
+}
+
+TEST(Scheduler, OptionsAreRangeChecked) {
+  ScheduleOptions options;
+  EXPECT_FALSE(verifyScheduleOptions(options));
+  options.timeLimitSeconds = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(verifyScheduleOptions(options));
+  options.timeLimitSeconds = std::nan("");
+  EXPECT_TRUE(verifyScheduleOptions(options));
+  options.timeLimitSeconds = 0;
+  EXPECT_TRUE(verifyScheduleOptions(options));
+  options.timeLimitSeconds = 1;
+  options.effort = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(verifyScheduleOptions(options));
+  options.effort = 1;
+  options.memoryLimitBytes = 0;
+  EXPECT_TRUE(verifyScheduleOptions(options));
+}
+
+TEST(Scheduler, HugeLimitsKeepTheExactSearch) {
+  // The search must still prove the optimum with a memory limit whose state
+  // count overflows 32 bits, and without a wall-clock limit.
+  RandomGraphOptions options;
+  options.numNodes = 40;
+  options.edgeProbability = 0.1;
+  MemoryGraph graph = buildRandomGraph(5, options);
+  ScheduleResult reference =
+      runScheduler(graph, ScheduleAlgorithm::DynamicProgramming, false);
+  ASSERT_EQ(reference.status, ScheduleStatus::Optimal);
+  for (int64_t memory : {int64_t(1) << 62, std::numeric_limits<int64_t>::max()})
+    for (ScheduleAlgorithm algorithm :
+         {ScheduleAlgorithm::DynamicProgramming, ScheduleAlgorithm::Auto}) {
+      ScheduleOptions huge;
+      huge.algorithm = algorithm;
+      huge.memoryLimitBytes = memory;
+      huge.timeLimitSeconds = std::numeric_limits<double>::infinity();
+      ScheduleResult result = scheduleForMemory(graph, huge);
+      EXPECT_FALSE(checkSchedule(graph, result, huge.model));
+      EXPECT_EQ(result.status, ScheduleStatus::Optimal);
+      EXPECT_EQ(result.peakBytes, reference.peakBytes);
+      EXPECT_FALSE(result.stoppedByTimeLimit);
+    }
+}
+
+TEST(Scheduler, ReportsTheTimeLimit) {
+  RandomGraphOptions options;
+  options.numNodes = 3000;
+  options.edgeProbability = 4.0 / options.numNodes;
+  MemoryGraph graph = buildRandomGraph(7, options);
+  ScheduleResult result = runScheduler(graph, ScheduleAlgorithm::Auto, false,
+                                       /*seconds=*/1e-6);
+  EXPECT_TRUE(result.stoppedByTimeLimit);
+  EXPECT_TRUE(result.timedOut);
 }
 
 } // namespace

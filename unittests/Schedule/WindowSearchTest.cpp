@@ -2,13 +2,14 @@
 
 #include "WindowSearch.h"
 
-#include "Support/BruteForce.h"
 #include "ScheduleSimulator.h"
+#include "Support/BruteForce.h"
 #include "memopt/Model/RandomGraphs.h"
 
 #include "gtest/gtest.h"
 
 #include <chrono>
+#include <limits>
 
 using namespace memopt;
 using namespace memopt::testing;
@@ -22,14 +23,14 @@ SegmentModel wholeGraph(const MemoryGraph &graph, const ModelOptions &model) {
       initialLiveBytes(graph));
 }
 
-WindowLimits limitsAfter(double seconds, unsigned maxExactWindow,
-                         unsigned beamWidth) {
-  SteadyClock::time_point deadline =
-      SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                               std::chrono::duration<double>(seconds));
-  return {deadline, maxExactWindow, size_t(1) << 20, beamWidth,
+/// Limits that stop at `work` units on `meter`.
+WindowLimits limitsOf(WorkMeter &meter, uint64_t work, unsigned maxExactWindow,
+                      unsigned beamWidth) {
+  return {WorkLimit(meter, work), maxExactWindow, size_t(1) << 20, beamWidth,
           size_t(1) << 20};
 }
+
+constexpr uint64_t kUnlimited = std::numeric_limits<uint64_t>::max();
 
 class WindowsOnRandomGraphs : public ::testing::TestWithParam<uint64_t> {};
 
@@ -57,8 +58,10 @@ TEST_P(WindowsOnRandomGraphs, ValidNeverWorseAndExactOverTheWholeGraph) {
     for (auto [exactWindow, beamWidth] :
          {std::pair(2u, 0u), std::pair(2u, 4u), std::pair(16u, 0u)}) {
       std::vector<unsigned> order = inputOrder(graph);
-      int64_t peak = improveByWindows(segment, order, 0,
-                                      limitsAfter(10, exactWindow, beamWidth));
+      WorkMeter meter(deadlineAfter(10));
+      int64_t peak =
+          improveByWindows(segment, order, 0,
+                           limitsOf(meter, kUnlimited, exactWindow, beamWidth));
       std::string reason;
       ASSERT_TRUE(isValidSchedule(graph, order, &reason)) << reason;
       EXPECT_EQ(peak, computeProfile(graph, order, model).peakBytes);
@@ -84,9 +87,10 @@ TEST(WindowSearch, StopsAtTheFloor) {
   std::vector<unsigned> order = inputOrder(graph);
   int64_t inputPeak = segment.peakOf(order);
   // A floor at the input order's peak leaves nothing to improve.
-  EXPECT_EQ(
-      improveByWindows(segment, order, inputPeak, limitsAfter(10, 64, 64)),
-      inputPeak);
+  WorkMeter meter(deadlineAfter(10));
+  EXPECT_EQ(improveByWindows(segment, order, inputPeak,
+                             limitsOf(meter, kUnlimited, 64, 64)),
+            inputPeak);
   EXPECT_EQ(order, inputOrder(graph));
 }
 
@@ -99,13 +103,33 @@ TEST(WindowSearch, RespectsTheDeadline) {
   SegmentModel segment = wholeGraph(graph, model);
   std::vector<unsigned> order = inputOrder(graph);
   auto start = std::chrono::steady_clock::now();
-  int64_t peak =
-      improveByWindows(segment, order, 0, limitsAfter(0.2, 512, 1024));
+  WorkMeter meter(deadlineAfter(0.2));
+  int64_t peak = improveByWindows(segment, order, 0,
+                                  limitsOf(meter, kUnlimited, 512, 1024));
   std::chrono::duration<double> elapsed =
       std::chrono::steady_clock::now() - start;
   EXPECT_LT(elapsed.count(), 0.7);
   EXPECT_TRUE(isValidSchedule(graph, order));
   EXPECT_EQ(peak, computeProfile(graph, order, model).peakBytes);
+}
+
+TEST(WindowSearch, StopsAtTheSameWorkEveryTime) {
+  RandomGraphOptions options;
+  options.numNodes = 3000;
+  options.edgeProbability = 4.0 / options.numNodes;
+  MemoryGraph graph = buildRandomGraph(9, options);
+  ModelOptions model;
+  SegmentModel segment = wholeGraph(graph, model);
+  std::vector<std::vector<unsigned>> orders;
+  for (int run = 0; run < 2; ++run) {
+    std::vector<unsigned> order = inputOrder(graph);
+    WorkMeter meter(deadlineAfter(60));
+    improveByWindows(segment, order, 0, limitsOf(meter, 200000, 512, 1024));
+    EXPECT_FALSE(meter.deadlinePassed());
+    EXPECT_GE(meter.workDone(), 200000u);
+    orders.push_back(std::move(order));
+  }
+  EXPECT_EQ(orders[0], orders[1]);
 }
 
 } // namespace

@@ -60,9 +60,21 @@ enum class PackingAlgorithm {
   Auto,
 };
 
+/// Largest arena, in bytes, that a problem may need: `verifyPackingProblem`
+/// rejects problems whose sizes plus alignment padding could exceed it, so
+/// that no offset computation overflows.
+constexpr int64_t kMaxArenaBytes = int64_t(1) << 62;
+
 struct PackingOptions {
   PackingAlgorithm algorithm = PackingAlgorithm::Auto;
-  /// Wall-clock budget of the exact search.
+  /// Multiplies the effort of the exact search: the search nodes it may
+  /// visit, scaled to the problem's size (docs/Packing.md). The effort alone
+  /// decides where the search stops, so the same problem always gets the same
+  /// offsets. Positive and finite.
+  double effort = 1;
+  /// Wall-clock safety net: the exact search also stops when it passes, and
+  /// the result says so (`stoppedByTimeLimit`). Positive; infinity means no
+  /// limit. Not NaN.
   double timeLimitSeconds = 10;
 };
 
@@ -74,8 +86,12 @@ enum class PackingStatus {
   Feasible,
   /// Proven: no packing fits the capacity.
   Infeasible,
-  /// No packing within the capacity was found by the algorithm in its time.
+  /// No packing within the capacity was found by the algorithm within its
+  /// effort or time.
   Timeout,
+  /// The problem or the options are malformed (`error` says why); there are
+  /// no offsets.
+  Invalid,
 };
 
 struct PackingResult {
@@ -93,10 +109,16 @@ struct PackingResult {
   double seconds = 0;
   /// Arena of every algorithm that ran, by name, in the order they ran.
   std::vector<std::pair<std::string, int64_t>> candidates;
+  /// Whether the wall-clock limit stopped the exact search before its effort
+  /// was spent: then the result may differ from run to run.
+  bool stoppedByTimeLimit = false;
+  /// Why the problem or the options were rejected (status Invalid).
+  std::string error;
 };
 
-/// Packs `problem`'s buffers with `options.algorithm`.
-/// Precondition: `verifyPackingProblem(problem)` finds nothing wrong.
+/// Packs `problem`'s buffers with `options.algorithm`. A problem that
+/// `verifyPackingProblem` or options that `verifyPackingOptions` reject give
+/// an Invalid result without offsets.
 PackingResult packBuffers(const PackingProblem &problem,
                           const PackingOptions &options = {});
 
@@ -106,8 +128,14 @@ PackingResult packBuffers(const PackingProblem &problem,
 int64_t maxLiveBytes(const PackingProblem &problem);
 
 /// Returns why `problem` is malformed (negative size, alignment below one,
-/// `end < begin`, capacity below zero), or nothing.
+/// `end < begin`, a lifetime whose length overflows, capacity below zero, or
+/// sizes and alignments that could need an arena over `kMaxArenaBytes`), or
+/// nothing.
 std::optional<std::string> verifyPackingProblem(const PackingProblem &problem);
+
+/// Returns why `options` are out of range (time limit NaN or not positive,
+/// effort not positive and finite), or nothing.
+std::optional<std::string> verifyPackingOptions(const PackingOptions &options);
 
 /// Checks `result` against `problem` without trusting the packer: one offset
 /// per buffer, each non-negative and aligned, buffers with overlapping
@@ -118,9 +146,10 @@ std::optional<std::string> checkPacking(const PackingProblem &problem,
                                         const PackingResult &result);
 
 /// Reads MiniMalloc's CSV: a header naming the columns `id`, `lower`, `upper`,
-/// `size` and optionally `offset` and `alignment`, in any order; each row is a
-/// buffer live on [lower, upper). Offsets are ignored. On failure returns
-/// nothing and sets `error`.
+/// `size` and optionally `offset` and `alignment`, each once, in any order;
+/// each row is a buffer live on [lower, upper), with an id no other row has.
+/// Offsets are ignored. On failure (also when `verifyPackingProblem` rejects
+/// the problem) returns nothing and sets `error`.
 std::optional<PackingProblem> readMiniMallocCsv(llvm::StringRef text,
                                                 std::string &error);
 
@@ -135,7 +164,7 @@ std::string writeMiniMallocCsv(const PackingProblem &problem,
 llvm::StringRef getPackingAlgorithmName(PackingAlgorithm algorithm);
 std::optional<PackingAlgorithm> parsePackingAlgorithm(llvm::StringRef name);
 
-/// optimal, feasible, infeasible, timeout.
+/// optimal, feasible, infeasible, timeout, invalid.
 llvm::StringRef getPackingStatusName(PackingStatus status);
 
 } // namespace memopt

@@ -57,13 +57,27 @@ llvm::StringRef stringifyScheduleAlgorithm(ScheduleAlgorithm algorithm);
 
 struct ScheduleOptions {
   ScheduleAlgorithm algorithm = ScheduleAlgorithm::Auto;
-  /// Wall-clock limit of the whole call, heuristics included. `auto` may stop
-  /// earlier: it spends at most 0.2 s plus 0.5 ms per node.
+  /// Multiplies the work the searches may do, which is scaled to the graph
+  /// (docs/Scheduling.md) and counted in deterministic units (states
+  /// expanded, steps recomputed), so that the same graph and options always
+  /// give the same order. Positive and finite.
+  double effort = 1;
+  /// Wall-clock safety net of the whole call, heuristics included: the
+  /// searches also stop when it passes (`stoppedByTimeLimit`), and they
+  /// never plan more work than half of it would allow at the nominal speed.
+  /// Positive; infinity means no limit. Not NaN.
   double timeLimitSeconds = 10;
-  /// Limit on the state tables of the exact search.
+  /// Limit on the state tables of the exact search. Positive; any value is
+  /// safe (the tables never outgrow 2^32 states).
   int64_t memoryLimitBytes = int64_t(1) << 30;
   ModelOptions model;
 };
+
+/// Returns why `options` are out of range (time limit NaN or not positive,
+/// effort not positive and finite, memory limit not positive), or nothing.
+/// `scheduleForMemory` requires options it accepts.
+std::optional<std::string>
+verifyScheduleOptions(const ScheduleOptions &options);
 
 enum class ScheduleStatus {
   /// The peak is proven minimal.
@@ -91,14 +105,19 @@ struct ScheduleResult {
   /// bound of the whole graph. The status is Optimal exactly when all are.
   unsigned segments = 0;
   unsigned optimalSegments = 0;
-  /// Whether a time or memory limit stopped a search before it finished.
+  /// Whether a work, memory or time limit stopped a search before it
+  /// finished.
   bool timedOut = false;
+  /// Whether the wall-clock limit stopped a search: then, unlike a result
+  /// bounded by work alone, the order may differ from run to run.
+  bool stoppedByTimeLimit = false;
   /// Peak of each algorithm tried, in the order they ran.
   std::vector<std::pair<std::string, int64_t>> candidates;
 };
 
 /// Orders `graph` for the lowest peak with `options.algorithm`. The result is
-/// never worse than the input order.
+/// never worse than the input order. Precondition: `verifyScheduleOptions`
+/// accepts `options`.
 ScheduleResult scheduleForMemory(const MemoryGraph &graph,
                                  const ScheduleOptions &options);
 

@@ -299,25 +299,32 @@ class Runner:
         return body[:-1] + "\n".join(out) + "\n}\n"
 
     def exec_one(self, seed):
-        src = os.path.join(self.tmp, "e%d.mlir" % seed)
-        with open(src, "w") as fh:
-            fh.write(randprog.generate(seed, exec_mode=True))
         self.stats["exec_programs"] += 1
+        for config, kind, detail in self.exec_text(randprog.generate(seed, exec_mode=True),
+                                                   "e%d" % seed):
+            self.record(seed, config, kind, detail)
+
+    def exec_text(self, text, stem, only=None):
+        """Runs an executable program without memopt and through every
+        exec configuration; returns [(config, kind, detail)]."""
+        found = []
+        src = os.path.join(self.tmp, stem + ".mlir")
+        with open(src, "w") as fh:
+            fh.write(text)
         lin = src + ".linalg.mlir"
-        rc, _, err = self.opt_run(src, [TOSA_TO_LINALG], lin)
+        rc, _, err = self.opt_run(src, [TOSA_TO_LINALG], lin, verify=True)
         if rc != 0:
-            self.record(seed, "exec-ref", "harness", "tosa-to-linalg: " + err.strip()[:200])
-            return
+            return [("exec-ref", "harness", "tosa-to-linalg: " + err.strip()[:200])]
         ref_buf = src + ".ref.mlir"
-        rc, _, err = self.opt_run(lin, [BUFFERIZE], ref_buf)
+        rc, _, err = self.opt_run(lin, [BUFFERIZE], ref_buf, verify=True)
         if rc != 0:
-            self.record(seed, "exec-ref", "harness", "bufferize: " + err.strip()[:200])
-            return
+            return [("exec-ref", "harness", "bufferize: " + err.strip()[:200])]
         ref, why = self.lower_and_run(ref_buf)
         if ref is None:
-            self.record(seed, "exec-ref", "harness", why)
-            return
+            return [("exec-ref", "harness", why)]
         for name, passes, arg_mode in exec_configs():
+            if only and name != only:
+                continue
             if self.a.only and not fnmatch.fnmatch(name, self.a.only):
                 continue
             out = src + "." + name + ".mlir"
@@ -327,7 +334,7 @@ class Runner:
                 pre = src + "." + name + ".pre.mlir"
                 rc, _, err = self.opt_run(lin, passes[:-1], pre, verify=True)
                 if rc != 0:
-                    self.record(seed, name, *self.classify_failure(rc, err))
+                    found.append((name,) + self.classify_failure(rc, err))
                     continue
                 body, main = self.split_main(open(pre).read())
                 alone = pre + ".alone.mlir"
@@ -335,24 +342,25 @@ class Runner:
                     fh.write(body)
                 rc, _, err = self.opt_run(alone, passes[-1:], out, verify=True)
                 if rc != 0:
-                    self.record(seed, name, *self.classify_failure(rc, err))
+                    found.append((name,) + self.classify_failure(rc, err))
                     continue
                 text = self.add_arena_main(open(out).read(), main)
                 if text is None:
-                    self.record(seed, name, "harness", "no arena argument on @f")
+                    found.append((name, "harness", "no arena argument on @f"))
                     continue
                 with open(out, "w") as fh:
                     fh.write(text)
             else:
                 rc, _, err = self.opt_run(lin, passes, out, verify=True)
                 if rc != 0:
-                    self.record(seed, name, *self.classify_failure(rc, err))
+                    found.append((name,) + self.classify_failure(rc, err))
                     continue
             got, why = self.lower_and_run(out)
             if got is None:
-                self.record(seed, name, "exec-error", why)
+                found.append((name, "exec-error", why))
             elif got != ref:
-                self.record(seed, name, "exec-mismatch", "output differs from the unplanned program")
+                found.append((name, "exec-mismatch", "output differs from the unplanned program"))
+        return found
 
     # -- minimization ----------------------------------------------------------
     def reproduces(self, text, config, kind):
@@ -361,8 +369,16 @@ class Runner:
             fh.write(text)
         # The candidate itself must be valid.
         rc, _, _ = self.run([self.opt, "--allow-unregistered-dialect", p, "-o", os.devnull])
+        if rc == 0 and config.startswith("exec") and kind != "exec-error":
+            # A removed write may leave a read of uninitialized memory.
+            for name in re.findall(r"%(\w+) = memref.alloc\(", text):
+                if not re.search(r"linalg.fill .*outs\(%%%s :" % name, text):
+                    rc = 1
         if rc != 0:
             return False
+        if config.startswith("exec"):
+            got = self.exec_text(text, "min", only=config)
+            return any(k == kind for _, k, _ in got)
         conf = {c[0]: c for c in sched_configs(self.a.time_limit)}.get(config)
         if conf is None:
             return False
@@ -376,33 +392,53 @@ class Runner:
         def ok(ls):
             return self.reproduces("\n".join(ls) + "\n", config, kind)
 
-        changed = True
-        while changed and time.time() - start < budget:
-            changed = False
-            # Remove whole ops (a line, or a line opening a region up to its end).
-            i = len(lines) - 1
-            while i >= 0 and time.time() - start < budget:
-                l = lines[i].strip()
-                if not l or l.startswith("//") or l.startswith("}") or l.startswith("^") or \
-                   l.startswith("func.func") or l.startswith("module") or l.startswith("return") \
-                   or l.startswith("scf.yield") or l.startswith("linalg.yield"):
-                    i -= 1
+        def spans(ls):
+            """Removable ops: a line, or a line opening a region up to its end."""
+            out = []
+            i = 0
+            while i < len(ls):
+                l = ls[i].strip()
+                if not l or l.startswith(("//", "}", "^", "func.func", "module", "return",
+                                          "scf.yield", "linalg.yield")):
+                    i += 1
                     continue
                 end = i
                 if l.endswith("{"):
                     depth = 0
-                    for j in range(i, len(lines)):
-                        depth += lines[j].count("{") - lines[j].count("}")
+                    for j in range(i, len(ls)):
+                        depth += ls[j].count("{") - ls[j].count("}")
                         if depth <= 0 and j > i:
                             end = j
                             break
-                cand = lines[:i] + lines[end + 1:]
-                if ok(cand):
-                    lines = cand
-                    changed = True
-                i -= 1
+                out.append((i, end))
+                i = end + 1 if end > i and not ls[i].strip().startswith(("%if", "%for", "%sel")) else i + 1
+            return out
+
+        changed = True
+        while changed and time.time() - start < budget:
+            changed = False
+            # Remove groups of ops, halving the group size (delta debugging).
+            n = len(spans(lines))
+            k = max(1, n // 2)
+            while k >= 1 and time.time() - start < budget:
+                sp = spans(lines)
+                g = len(sp) - k
+                while g >= 0 and time.time() - start < budget:
+                    group = sp[g:g + k]
+                    drop = set()
+                    for (i, e) in group:
+                        drop.update(range(i, e + 1))
+                    cand = [l for j, l in enumerate(lines) if j not in drop]
+                    if ok(cand):
+                        lines = cand
+                        changed = True
+                        sp = spans(lines)
+                        g = min(g, len(sp)) - k
+                    else:
+                        g -= k
+                k //= 2
             # Drop results of functions one at a time.
-            for i, l in enumerate(lines):
+            for i, l in enumerate(lines if not config.startswith("exec") else []):
                 m = re.match(r"(\s*return \{[^}]*\} )(.*) : (.*)$", l)
                 if not m:
                     continue
@@ -482,11 +518,24 @@ class Runner:
     def write_findings(self):
         os.makedirs(self.a.findings, exist_ok=True)
         done = set()
+        kinds_seen = set()
+        written = 0
         for s, c, k, d in self.findings:
-            key = (c.replace("-inplace", ""), k)
-            if key in done or c.startswith("exec"):
+            # One reproducer per kind and shape of message (ids and numbers
+            # removed); verify failures only when nothing else explains them.
+            sig = (k, re.sub(r"\(rp\.id = \d+\)|\d+|@\w+", "", d)[:90])
+            if sig in done or k in ("harness", "timeout") or written >= self.a.max_reproducers:
                 continue
-            done.add(key)
+            if k == "verify" and any(f[0] == s and f[1] == c and f[2] != "verify" for f in self.findings):
+                continue
+            if self.a.only_new_kinds and (c[:4], k) in kinds_seen:
+                continue
+            done.add(sig)
+            kinds_seen.add((c[:4], k))
+            written += 1
+            if c.startswith("exec"):
+                self.write_exec_finding(s, c, k, d)
+                continue
             text = randprog.generate(s)
             small = self.minimize(text, c, k, self.a.minimize_seconds)
             conf = {x[0]: x for x in sched_configs(self.a.time_limit)}[c]
@@ -500,6 +549,25 @@ class Runner:
                          % (" ".join(conf[2]) + " " if conf[2] else "", os.path.basename(path)))
                 fh.write(small)
             print("reproducer: %s (%d lines)" % (path, small.count("\n")))
+
+
+    def write_exec_finding(self, s, c, k, d):
+        text = randprog.generate(s, exec_mode=True)
+        small = self.minimize(text, c, k, 3 * self.a.minimize_seconds)
+        conf = {x[0]: x for x in exec_configs()}[c]
+        path = os.path.join(self.a.findings, "%s-%s-seed%d.mlir" % (k, c, s))
+        with open(path, "w") as fh:
+            fh.write("// Finding of utils/randprog/run.py: seed %d --exec, %s, %s\n" % (s, c, k))
+            fh.write("// %s\n" % d[:300].replace("\n", " "))
+            fh.write("// Reproduce: lower tosa (%s), then compare the output of\n" % TOSA_TO_LINALG[16:])
+            fh.write("//   memopt-opt '%s' | memopt-opt <lower> | mlir-runner ...\n" % BUFFERIZE)
+            fh.write("//   memopt-opt %s | memopt-opt <lower> | mlir-runner ...\n"
+                     % " ".join("'%s'" % p for p in conf[1]))
+            if conf[2]:
+                fh.write("//   (arena-mode=arg: run the arena pass without @main, then pass an arena to @f)\n")
+            fh.write("// where <lower> is %s\n" % " ".join(LOWER))
+            fh.write(small)
+        print("reproducer: %s (%d lines)" % (path, small.count("\n")))
 
 
 def main(argv=None):
@@ -519,7 +587,11 @@ def main(argv=None):
                    help="time limit of memopt's exact solvers per function (s)")
     p.add_argument("--known", default=None, help="file of known failures")
     p.add_argument("--minimize", action="store_true", help="write reduced reproducers")
-    p.add_argument("--minimize-seconds", type=float, default=60)
+    p.add_argument("--minimize-seconds", type=float, default=60,
+                   help="time spent reducing each reproducer (exec ones: 3x)")
+    p.add_argument("--max-reproducers", type=int, default=12)
+    p.add_argument("--only-new-kinds", action="store_true",
+                   help="one reproducer per kind (exec or not) instead of per message shape")
     p.add_argument("--findings", default=os.path.join(HERE, "findings"))
     p.add_argument("--json", default=None, help="write all findings as JSON")
     p.add_argument("-v", "--verbose", action="store_true")

@@ -105,6 +105,8 @@ class Runner:
                     if line:
                         self.known.append(line)
         self.known_hit = set()
+        self.ran_configs = set()
+        self.seeds_run = set()
         self.stats = {"programs": 0, "exec_programs": 0, "runs": 0}
 
     # -- processes -----------------------------------------------------------
@@ -132,6 +134,11 @@ class Runner:
         first = next((l for l in err.splitlines() if "error" in l.lower()), err.strip()[:200])
         if rc < 0 or "Stack dump" in err or "LLVM ERROR" in err or "Assertion" in err:
             return "crash", first or "signal %d" % -rc if isinstance(rc, int) and rc < 0 else first
+        if "does not dominate" in err or "block with no terminator" in err:
+            return "verify", first
+        if "reordered body peaks at" in err:
+            # memory-schedule's own check of the order it emitted.
+            return "peak-check", first
         return "pass-error", first
 
     # -- findings ------------------------------------------------------------
@@ -185,6 +192,8 @@ class Runner:
         for name, passes, extra in sched_configs(self.a.time_limit):
             if self.a.only and not fnmatch.fnmatch(name, self.a.only):
                 continue
+            self.ran_configs.add(name)
+            self.seeds_run.update(seeds)
             per = {}
             active = list(range(len(seeds)))
             done = False
@@ -212,7 +221,7 @@ class Runner:
                             per.setdefault(active[k], []).extend(v)
                         done = True
                     break
-                if self.classify_failure(rc, err)[0] != "pass-error":
+                if self.classify_failure(rc, err)[0] in ("crash", "timeout"):
                     break
                 bad = {}
                 for l in err.splitlines():
@@ -223,7 +232,7 @@ class Runner:
                 if not bad:
                     break
                 for k, msg in bad.items():
-                    per.setdefault(active[k], []).append(("pass-error", msg))
+                    per.setdefault(active[k], []).append(self.classify_failure(1, "error: " + msg))
                 active = [i for j, i in enumerate(active) if j not in bad]
             if not done:
                 # A crash: run the remaining programs one by one.
@@ -300,6 +309,7 @@ class Runner:
 
     def exec_one(self, seed):
         self.stats["exec_programs"] += 1
+        self.seeds_run.add(seed)
         for config, kind, detail in self.exec_text(randprog.generate(seed, exec_mode=True),
                                                    "e%d" % seed):
             self.record(seed, config, kind, detail)
@@ -327,6 +337,7 @@ class Runner:
                 continue
             if self.a.only and not fnmatch.fnmatch(name, self.a.only):
                 continue
+            self.ran_configs.add(name)
             out = src + "." + name + ".mlir"
             if arg_mode:
                 # @main calls @f, which would keep its signature: plan @f
@@ -462,7 +473,8 @@ class Runner:
     # -- driver ----------------------------------------------------------------
     def main(self):
         a = self.a
-        seeds = list(range(a.start, a.start + a.count))
+        seeds = [int(x) for x in a.seeds.split(",")] if a.seeds else \
+            list(range(a.start, a.start + a.count))
         t0 = time.time()
         for b in range(0, len(seeds), a.batch):
             self.sched_batch(seeds[b:b + a.batch])
@@ -470,8 +482,8 @@ class Runner:
                 print("... %d programs, %d findings, %.0fs" % (
                     self.stats["programs"], len(self.findings), time.time() - t0), flush=True)
         if a.exec_every:
-            for s in seeds:
-                if (s - a.start) % a.exec_every == 0:
+            for i, s in enumerate(seeds):
+                if i % a.exec_every == 0:
                     self.exec_one(s)
             if a.verbose:
                 print("... %d executable programs, %.0fs" % (self.stats["exec_programs"], time.time() - t0),
@@ -487,7 +499,14 @@ class Runner:
         for s, c, k, d in xfails:
             if self.a.verbose:
                 print("XFAIL %d %s %s: %s" % (s, c, k, d[:200]))
-        stale = [" ".join(e) for i, e in enumerate(self.known) if i not in self.known_hit]
+        ran = set(self.ran_configs)
+        seeds_run = set(self.seeds_run)
+
+        def relevant(e):
+            return any(fnmatch.fnmatch(c, e[0]) for c in ran) and \
+                (len(e) < 3 or any(int(x) in seeds_run for x in e[2].split(",")))
+        stale = [" ".join(e) for i, e in enumerate(self.known)
+                 if i not in self.known_hit and relevant(e)]
         # Summary by kind and by configuration.
         by_kind, by_conf = {}, {}
         for s, c, k, _ in self.findings:
@@ -506,6 +525,8 @@ class Runner:
             print("known failures that did not occur (remove them from %s):" % self.a.known)
             for e in stale:
                 print("  XPASS " + e)
+        if self.a.write_known:
+            self.write_known(by_conf)
         if self.a.minimize:
             self.write_findings()
         if self.a.json:
@@ -514,6 +535,13 @@ class Runner:
                 json.dump([{"seed": s, "config": c, "kind": k, "detail": d}
                            for s, c, k, d in self.findings], fh, indent=1)
         return 1 if fails else 0
+
+    def write_known(self, by_conf):
+        with open(self.a.write_known, "w") as fh:
+            fh.write("# Known failures of utils/randprog/run.py: <config-glob> <kind> [seeds]\n"
+                     "# Written by --write-known; MEMOPT_RANDOM_STRICT=1 ignores this file.\n")
+            for (c, k) in sorted(by_conf):
+                fh.write("%s %s %s\n" % (c, k, ",".join(map(str, sorted(by_conf[(c, k)])))))
 
     def write_findings(self):
         os.makedirs(self.a.findings, exist_ok=True)
@@ -578,6 +606,7 @@ def main(argv=None):
     p.add_argument("--llvm-lib", default="/usr/lib/llvm-22/lib")
     p.add_argument("--start", type=int, default=0, help="first seed")
     p.add_argument("--count", type=int, default=40, help="number of seeds")
+    p.add_argument("--seeds", default=None, help="comma-separated seeds (instead of --start/--count)")
     p.add_argument("--batch", type=int, default=50, help="programs per memopt-opt run")
     p.add_argument("--exec-every", type=int, default=5,
                    help="every k-th seed is also executed (0: never)")
@@ -586,6 +615,8 @@ def main(argv=None):
     p.add_argument("--time-limit", type=float, default=0.2,
                    help="time limit of memopt's exact solvers per function (s)")
     p.add_argument("--known", default=None, help="file of known failures")
+    p.add_argument("--write-known", default=None,
+                   help="write every finding of this run as a known failure to this file")
     p.add_argument("--minimize", action="store_true", help="write reduced reproducers")
     p.add_argument("--minimize-seconds", type=float, default=60,
                    help="time spent reducing each reproducer (exec ones: 3x)")
@@ -595,8 +626,17 @@ def main(argv=None):
     p.add_argument("--findings", default=os.path.join(HERE, "findings"))
     p.add_argument("--json", default=None, help="write all findings as JSON")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     a = p.parse_args(argv)
-    return Runner(a).main()
+    r = Runner(a)
+    try:
+        return r.main()
+    finally:
+        if a.keep:
+            print("temporary files in " + r.tmp)
+        else:
+            import shutil
+            shutil.rmtree(r.tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import randprog  # noqa: E402
 
+# Checker violations that name ops by rp.id: a reduction keeps them exactly.
+EXACT_KINDS = ("dominance", "last-op", "effect-order", "op-multiset")
+
 ALGORITHMS = ["input", "rpo", "list", "dfs", "lpmf", "heuristics", "dp", "ilp", "auto"]
 
 
@@ -154,8 +157,8 @@ class Runner:
         return False
 
     # -- reorder checks ------------------------------------------------------
-    def check_pair(self, before, after, extra, split):
-        cmd = [self.check, "--max-reports=3"] + extra + (["--split-input-file"] if split else [])
+    def check_pair(self, before, after, extra, split, max_reports=3):
+        cmd = [self.check, "--max-reports=%d" % max_reports] + extra + (["--split-input-file"] if split else [])
         rc, out, err = self.run(cmd + [before, after])
         return rc, out, err
 
@@ -168,13 +171,13 @@ class Runner:
                 res.setdefault(int(m.group(1) or 0), []).append((m.group(2), m.group(3)))
         return res
 
-    def sched_one(self, seed, src, name, passes, extra):
+    def sched_one(self, seed, src, name, passes, extra, max_reports=3):
         """Runs one program alone; returns [(kind, detail)]."""
         out = src + "." + name + ".out.mlir"
         rc, _, err = self.opt_run(src, passes, out)
         if rc != 0:
             return [self.classify_failure(rc, err)]
-        rc, cout, cerr = self.check_pair(src, out, extra, False)
+        rc, cout, cerr = self.check_pair(src, out, extra, False, max_reports)
         if rc == 2:
             return [("checker-error", cerr.strip()[:200])]
         v = self.parse_violations(cout)
@@ -374,7 +377,7 @@ class Runner:
         return found
 
     # -- minimization ----------------------------------------------------------
-    def reproduces(self, text, config, kind):
+    def reproduces(self, text, config, kind, detail=None):
         p = os.path.join(self.tmp, "min.mlir")
         with open(p, "w") as fh:
             fh.write(text)
@@ -393,15 +396,19 @@ class Runner:
         conf = {c[0]: c for c in sched_configs(self.a.time_limit)}.get(config)
         if conf is None:
             return False
-        got = self.sched_one(0, p, "min", conf[1], conf[2])
+        got = self.sched_one(0, p, "min", conf[1], conf[2], max_reports=0)
+        if kind in EXACT_KINDS and detail is not None:
+            # The checker names ops by rp.id, which reduction keeps: the
+            # very violation must stay.
+            return any(k == kind and d == detail for k, d in got)
         return any(k == kind for k, _ in got)
 
-    def minimize(self, text, config, kind, budget):
+    def minimize(self, text, config, kind, budget, detail=None):
         lines = text.splitlines()
         start = time.time()
 
         def ok(ls):
-            return self.reproduces("\n".join(ls) + "\n", config, kind)
+            return self.reproduces("\n".join(ls) + "\n", config, kind, detail)
 
         def spans(ls):
             """Removable ops: a line, or a line opening a region up to its end."""
@@ -565,7 +572,7 @@ class Runner:
                 self.write_exec_finding(s, c, k, d)
                 continue
             text = randprog.generate(s)
-            small = self.minimize(text, c, k, self.a.minimize_seconds)
+            small = self.minimize(text, c, k, self.a.minimize_seconds, d)
             conf = {x[0]: x for x in sched_configs(self.a.time_limit)}[c]
             path = os.path.join(self.a.findings, "%s-%s-seed%d.mlir" % (k, c, s))
             with open(path, "w") as fh:

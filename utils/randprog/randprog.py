@@ -63,9 +63,10 @@ class Val:
 class Module:
     """Shared state of one module: op ids, value names, callees."""
 
-    def __init__(self, rng, exec_mode):
+    def __init__(self, rng, exec_mode, no_tosa=False):
         self.rng = rng
         self.exec = exec_mode
+        self.no_tosa = no_tosa
         self.next_id = 0
         self.next_name = 0
         self.callees = {}  # key -> (name, lines)
@@ -350,7 +351,8 @@ class FuncGen:
         m, k = a.shape
         b = self.pick("t", lambda v: v.initialized and len(v.shape) == 2 and v.shape[0] == k)
         if b is None:
-            b = self.tosa_transpose_of(a)
+            b = self.fill((k, self.rng.choice([2, 3, 4]))) if self.mod.no_tosa \
+                else self.tosa_transpose_of(a)
         n = b.shape[1]
         c = self.outs((m, n), reads_outs=True)
         name = self.mod.fresh("mm")
@@ -571,6 +573,13 @@ class FuncGen:
         m = self.pick("m", lambda v: v.identity and len(v.bases) == 1)
         if m is None:
             return
+        if self.mod.no_tosa:
+            # Free through a cast when there is one (memopt-arena must drop
+            # that dealloc too).
+            casts = [v for v in self.scope.all_vals() if v.kind == "m" and self.alive(v)
+                     and v.identity and len(v.bases) == 1 and "?" in v.mtype]
+            if casts:
+                m = casts[-1]
         self.emit("memref.dealloc %%%s {%s} : %s" % (m.name, self.mod.rid(), m.mtype))
         self.scope.dead.add(m.bases[0])
 
@@ -604,9 +613,9 @@ class FuncGen:
         for _ in range(nops):
             r = self.rng.random()
             if r < 0.4:
-                self.tosa_unary()
+                self.linalg_generic() if self.mod.no_tosa else self.tosa_unary()
             elif r < 0.6:
-                self.tosa_binary()
+                self.linalg_add() if self.mod.no_tosa else self.tosa_binary()
             elif r < 0.75:
                 self.scalar_op()
             elif r < 0.88 and self.pick("m"):
@@ -669,10 +678,17 @@ class FuncGen:
             if key not in self.mod.callees:
                 cname = "callee%d" % len(self.mod.callees)
                 t = ttype(x.shape)
+                if self.mod.no_tosa:
+                    body = [
+                        "    %%e = tensor.empty() {%s} : %s" % (self.mod.rid(), t),
+                        "    %%1 = linalg.add {%s} ins(%%a, %%a : %s, %s) outs(%%e : %s) -> %s"
+                        % (self.mod.rid(), t, t, t, t)]
+                else:
+                    body = [
+                        "    %%0 = tosa.sigmoid %%a {%s} : (%s) -> %s" % (self.mod.rid(), t, t),
+                        "    %%1 = tosa.add %%0, %%a {%s} : (%s, %s) -> %s" % (self.mod.rid(), t, t, t)]
                 self.mod.callees[key] = (cname, [
-                    "  func.func private @%s(%%a: %s) -> %s {" % (cname, t, t),
-                    "    %%0 = tosa.sigmoid %%a {%s} : (%s) -> %s" % (self.mod.rid(), t, t),
-                    "    %%1 = tosa.add %%0, %%a {%s} : (%s, %s) -> %s" % (self.mod.rid(), t, t, t),
+                    "  func.func private @%s(%%a: %s) -> %s {" % (cname, t, t)] + body + [
                     "    return {%s} %%1 : %s" % (self.mod.rid(), t),
                     "  }"])
             cname = self.mod.callees[key][0]
@@ -730,10 +746,21 @@ class FuncGen:
         ]
         if self.allow_unreg:
             acts.append((self.unregistered, 3))
+        if self.mod.no_tosa:
+            acts = [(f, w) for f, w in acts if not f.__name__.startswith("tosa_")]
         fns = [a for a, _ in acts]
         weights = [w for _, w in acts]
         for _ in range(nops):
             self.rng.choices(fns, weights)[0]()
+        if self.mod.no_tosa:
+            # Free what is still allocated, through a cast where there is one.
+            for v in list(self.scope.vals):
+                if v.kind == "m" and v.identity and len(v.bases) == 1 and self.alive(v) \
+                        and ("?" in v.mtype or not any(
+                            w.kind == "m" and w.bases == v.bases and "?" in w.mtype
+                            for w in self.scope.vals)):
+                    self.emit("memref.dealloc %%%s {%s} : %s" % (v.name, self.mod.rid(), v.mtype))
+                    self.scope.dead.add(v.bases[0])
         # Results: the last tensor, a few others, a few scalars.
         tensors = [v for v in self.scope.vals if v.kind == "t" and v.initialized
                    and v not in self.args]
@@ -774,7 +801,10 @@ def arg_data(shape, i):
 
 def generate(seed, exec_mode=False, size=None):
     rng = random.Random(seed)
-    mod = Module(rng, exec_mode)
+    # Every third executable program has no tosa op, so that it runs without
+    # the tosa lowering, whose folding erases memref.casts (a dealloc of a
+    # cast then survives to memopt-arena).
+    mod = Module(rng, exec_mode, no_tosa=exec_mode and seed % 3 == 2)
     nops = size or rng.randint(10, 30)
     args = [rng.choice(SHAPES) for _ in range(rng.randint(1, 3))]
     allow_unreg = not exec_mode and rng.random() < 0.5

@@ -631,7 +631,10 @@ class Runner:
         with open(path, "w") as fh:
             fh.write("// Finding of utils/randprog/run.py: seed %d --exec, %s, %s\n" % (s, c, k))
             fh.write("// %s\n" % d[:300].replace("\n", " "))
-            fh.write("// Reproduce: lower tosa (%s), then compare the output of\n" % TOSA_TO_LINALG[16:])
+            if "tosa." in small:
+                fh.write("// Reproduce: lower tosa (%s), then compare the output of\n" % TOSA_TO_LINALG[16:])
+            else:
+                fh.write("// Reproduce (no tosa: no tosa lowering, whose folding would erase casts): compare\n")
             fh.write("//   memopt-opt '%s' | memopt-opt <lower> | mlir-runner ...\n" % BUFFERIZE)
             fh.write("//   memopt-opt %s | memopt-opt <lower> | mlir-runner ...\n"
                      % " ".join("'%s'" % p for p in conf[1]))

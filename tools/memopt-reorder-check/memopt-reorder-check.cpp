@@ -70,9 +70,10 @@ static llvm::cl::opt<bool> splitInput(
     "split-input-file",
     llvm::cl::desc("both files hold modules separated by '// -----', "
                    "compared pairwise (as printed by mlir-opt)"));
-static llvm::cl::opt<unsigned> maxReports(
-    "max-reports", llvm::cl::desc("violations printed per kind (0: all)"),
-    llvm::cl::init(5));
+static llvm::cl::opt<unsigned>
+    maxReports("max-reports",
+               llvm::cl::desc("violations printed per kind (0: all)"),
+               llvm::cl::init(5));
 
 namespace {
 
@@ -422,11 +423,11 @@ int main(int argc, char **argv) {
       "checks that a pass only reordered ops within their blocks\n");
 
   DialectRegistry registry;
-  registry.insert<arith::ArithDialect, bufferization::BufferizationDialect,
-                  cf::ControlFlowDialect, func::FuncDialect,
-                  linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
-                  memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect, tosa::TosaDialect>();
+  registry
+      .insert<arith::ArithDialect, bufferization::BufferizationDialect,
+              cf::ControlFlowDialect, func::FuncDialect, linalg::LinalgDialect,
+              LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
+              scf::SCFDialect, tensor::TensorDialect, tosa::TosaDialect>();
   MLIRContext ctx(registry);
   ctx.allowUnregisteredDialects();
   ctx.loadAllAvailableDialects();

@@ -124,6 +124,9 @@ class Runner:
             return p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired:
             return "timeout", "", ""
+        except OSError as e:
+            # A tool being rebuilt: report it as a failure of that run.
+            return 127, "", "error: cannot run %s: %s" % (cmd[0], e)
 
     def opt_run(self, src, passes, out, split=False, verify=False):
         cmd = [self.opt, "--allow-unregistered-dialect"]

@@ -12,7 +12,7 @@ void registerMemOptDialect(mlir::DialectRegistry &registry);
 
 /// Registers memopt's dialect and the upstream dialects memopt-opt users
 /// bring: func, arith, math, tensor, linalg, tosa, memref, bufferization,
-/// scf, ml_program, and what lowering them to LLVM needs.
+/// scf, ml_program, async, and what lowering them to LLVM needs.
 void registerMemOptOptDialects(mlir::DialectRegistry &registry);
 
 /// Registers the upstream passes memopt-opt offers next to memopt's.

@@ -87,6 +87,7 @@ run_fuzz() {
   # LLVM's allocator is not instrumented; see test/lit.cfg.py.
   ASAN_OPTIONS=allow_user_poisoning=0 "$build/bin/memopt-fuzz" \
     -max_total_time="$seconds" -timeout=30 -max_len=8192 \
+    -dict="$root/tools/memopt-fuzz/memopt.dict" \
     -artifact_prefix="$build/crashes/" ${MEMOPT_FUZZ_FLAGS:-} \
     "$corpus" "$seeds"
 }

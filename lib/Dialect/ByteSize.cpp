@@ -3,6 +3,7 @@
 #include "memopt/Dialect/ByteSize.h"
 
 #include "mlir/Dialect/Async/IR/AsyncTypes.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
@@ -132,6 +133,10 @@ ByteSize memopt::getByteSize(Type type) {
     return getByteSize(value.getValueType());
   if (holdsNoData(type))
     return problem(ByteSize::Kind::Unsized);
+  // The data layout gives an opaque struct no size rather than its own.
+  if (auto structType = dyn_cast<LLVM::LLVMStructType>(type);
+      structType && structType.isOpaque())
+    return unknown(type);
   if (isa<DataLayoutTypeInterface>(type)) {
     llvm::TypeSize size = DataLayout().getTypeSize(type);
     if (size.isScalable())

@@ -94,3 +94,28 @@ func.func @tuple_of_unknown() {
 func.func @unknown_argument(%arg0: !foo.handle) {
   return
 }
+
+// -----
+
+// CHECK-LABEL: func.func @opaque_struct
+// CHECK-NOT: memopt.
+func.func @opaque_struct() {
+  // expected-warning @+1 {{memopt cannot model result #0 of type '!llvm.struct<"opaque_s", opaque>': it holds '!llvm.struct<"opaque_s", opaque>', whose size memopt does not know; the function is left unchanged}}
+  %0 = "test.make"() : () -> !llvm.struct<"opaque_s", opaque>
+  return
+}
+
+// -----
+
+// Types of the LLVM dialect take their default data-layout size.
+// CHECK-LABEL: func.func @llvm_types
+// CHECK: memopt.sizes = array<i64: 16>} : () -> !llvm.array<4 x i32>
+// CHECK: memopt.sizes = array<i64: 24>} : () -> !llvm.struct<(ptr, i64, array<3 x i8>)>
+// CHECK: memopt.sizes = array<i64: 0>} : () -> !llvm.token
+func.func @llvm_types() {
+  %0 = "test.make"() : () -> !llvm.array<4 x i32>
+  %1 = "test.make"() : () -> !llvm.struct<(ptr, i64, array<3 x i8>)>
+  %2 = "test.make"() : () -> !llvm.token
+  "test.use"(%0, %1, %2) : (!llvm.array<4 x i32>, !llvm.struct<(ptr, i64, array<3 x i8>)>, !llvm.token) -> ()
+  return
+}

@@ -44,11 +44,22 @@ if os.path.isdir(os.path.join(shared_dir, "models")):
     config.available_features.add("shared-data")
     config.substitutions.append(("%shared", os.path.abspath(shared_dir)))
 
+# Built with MEMOPT_SANITIZE: LLVM's allocator, not instrumented, trips
+# ASan's user poisoning (false use-after-poison), and the stock mlir-opt needs
+# the runtimes preloaded to load the instrumented plugin.
+mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+if config.memopt_sanitize:
+    config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    if config.sanitizer_preload:
+        mlir_opt = "env LD_PRELOAD=%s %s" % (config.sanitizer_preload, mlir_opt)
+
+config.substitutions.append(("%mlir_opt", mlir_opt))
+
 tool_dirs = [config.memopt_tools_dir, config.llvm_tools_dir]
 tools = [
     "memopt-opt",
-    # The stock host that loads memopt as a plugin, and the JIT runner.
-    ToolSubst("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
+    # The JIT runner (the stock host of the plugin is %mlir_opt above).
     ToolSubst("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for memopt, builds it, and then either runs
-# memopt-opt on a generated model and prints the memory report (`demo`), or
-# runs every test through ctest (`test`).
+# memopt-opt on a generated model and prints the memory report (`demo`),
+# runs every test through ctest (`test`), runs every test with memopt's code
+# under AddressSanitizer and UndefinedBehaviorSanitizer (`sanitize`, in
+# build-asan/), or fuzzes every pass pipeline with libFuzzer (`fuzz`, in
+# build-fuzz/, with clang; the corpus and crashes stay there).
 #
 #   utils/memopt.sh demo [model]   # model: any memopt-modelgen.py name
 #   utils/memopt.sh test
+#   utils/memopt.sh sanitize
+#   utils/memopt.sh fuzz [seconds] # default 600; extra libFuzzer flags in
+#                                  # MEMOPT_FUZZ_FLAGS
 #
-# MEMOPT_BUILD_DIR overrides the build directory (default: build/).
+# MEMOPT_BUILD_DIR overrides the build directory (default: build/,
+# build-asan/ or build-fuzz/).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${MEMOPT_BUILD_DIR:-$root/build}
 packages=(cmake ninja-build python3 libmlir-22-dev mlir-22-tools llvm-22-dev
           llvm-22-tools libglpk-dev libgtest-dev)
+# Only `fuzz` needs them: libFuzzer comes with clang's runtimes.
+fuzz_packages=(clang-22 libclang-rt-22-dev)
 
 install_missing_packages() {
   local missing=()
-  for package in "${packages[@]}"; do
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
       grep -q "install ok installed" || missing+=("$package")
   done
@@ -29,13 +37,17 @@ install_missing_packages() {
     --no-install-recommends "${missing[@]}" >&2
 }
 
+# configure_and_build [cmake flags...] [-- targets...]
 configure_and_build() {
+  local flags=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  targets=("$@")
   if [ ! -f "$build/build.ninja" ]; then
     cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-      -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-      -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >&2
+      -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir "${flags[@]}" >&2
   fi
-  cmake --build "$build" >&2
+  cmake --build "$build" ${targets[@]:+--target "${targets[@]}"} >&2
 }
 
 run_demo() {
@@ -54,20 +66,62 @@ run_tests() {
   ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
 }
 
+# The seed corpus: every test input, split where lit splits it.
+make_seed_corpus() {
+  local seeds=$1
+  rm -rf "$seeds"
+  mkdir -p "$seeds"
+  find "$root/test" -name '*.mlir' | sort | while read -r file; do
+    awk -v out="$seeds/$(basename "$file" .mlir)" \
+      '/^\/\/ -----/ { n++; next } { print > (out "-" n+0 ".mlir") }' "$file"
+  done
+}
+
+run_fuzz() {
+  local seconds=${1:-600}
+  local corpus="$build/corpus" seeds="$build/corpus-seed"
+  make_seed_corpus "$seeds"
+  mkdir -p "$corpus" "$build/crashes"
+  echo "memopt: fuzzing for ${seconds}s; corpus in $corpus, crashes in" \
+    "$build/crashes" >&2
+  # LLVM's allocator is not instrumented; see test/lit.cfg.py.
+  ASAN_OPTIONS=allow_user_poisoning=0 "$build/bin/memopt-fuzz" \
+    -max_total_time="$seconds" -timeout=30 -max_len=8192 \
+    -dict="$root/tools/memopt-fuzz/memopt.dict" \
+    -artifact_prefix="$build/crashes/" ${MEMOPT_FUZZ_FLAGS:-} \
+    "$corpus" "$seeds"
+}
+
 case "${1:-}" in
 demo)
-  install_missing_packages
+  build=${MEMOPT_BUILD_DIR:-$root/build}
+  install_missing_packages "${packages[@]}"
   configure_and_build
   shift
   run_demo "$@"
   ;;
 test)
-  install_missing_packages
+  build=${MEMOPT_BUILD_DIR:-$root/build}
+  install_missing_packages "${packages[@]}"
   configure_and_build
   run_tests
   ;;
+sanitize)
+  build=${MEMOPT_BUILD_DIR:-$root/build-asan}
+  install_missing_packages "${packages[@]}"
+  configure_and_build -DMEMOPT_SANITIZE="address;undefined"
+  run_tests
+  ;;
+fuzz)
+  build=${MEMOPT_BUILD_DIR:-$root/build-fuzz}
+  install_missing_packages "${packages[@]}" "${fuzz_packages[@]}"
+  CC=clang-22 CXX=clang++-22 configure_and_build -DMEMOPT_FUZZ=ON \
+    -DMEMOPT_SANITIZE="address;undefined" -- memopt-fuzz
+  shift
+  run_fuzz "$@"
+  ;;
 *)
-  echo "usage: $0 demo [model] | test" >&2
+  echo "usage: $0 demo [model] | test | sanitize | fuzz [seconds]" >&2
   exit 2
   ;;
 esac

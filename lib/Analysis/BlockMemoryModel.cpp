@@ -249,10 +249,12 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
     return std::nullopt;
   }
   int64_t bytes = size.isKnown() ? size.bytes : 0;
-  if (llvm::AddOverflow(totalBytes, bytes, totalBytes)) {
+  // Below 2^62, every sum of sizes, offsets and alignment padding fits.
+  if (llvm::AddOverflow(totalBytes, bytes, totalBytes) ||
+      totalBytes > (int64_t(1) << 62)) {
     reportOn->emitWarning()
         << "memopt cannot model this function: the sizes of its values add "
-           "up to more than 2^63 bytes; the function is left unchanged";
+           "up to more than 2^62 bytes; the function is left unchanged";
     return std::nullopt;
   }
   unsigned id = model.graph.addValue(bytes, node, resident);

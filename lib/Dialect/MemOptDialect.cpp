@@ -51,6 +51,11 @@ LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (offset % alignment != 0)
     return emitError() << "buffer offset " << offset
                        << " is not a multiple of its alignment " << alignment;
+  // getEnd() must not overflow for the readers of the buffer.
+  int64_t end;
+  if (llvm::AddOverflow(offset, size, end))
+    return emitError() << "buffer end " << offset << " + " << size
+                       << " overflows 64 bits";
   return success();
 }
 
@@ -70,9 +75,17 @@ SummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (peakBytes < 0 || residentBytes < 0 || lowerBoundBytes < 0 ||
       inputPeakBytes.value_or(0) < 0 || arenaBytes.value_or(0) < 0)
     return emitError() << "summary sizes must be non-negative";
+  if (scheduleTimeUs.value_or(0) < 0 || arenaTimeUs.value_or(0) < 0)
+    return emitError() << "summary times must be non-negative";
+  if (segments.value_or(0) < 0 || optimalSegments.value_or(0) < 0)
+    return emitError() << "summary segment counts must be non-negative";
   if (lowerBoundBytes > peakBytes)
     return emitError() << "summary lower bound " << lowerBoundBytes
                        << " exceeds the peak " << peakBytes;
+  // The bound holds for every order, the input order included.
+  if (inputPeakBytes && lowerBoundBytes > *inputPeakBytes)
+    return emitError() << "summary lower bound " << lowerBoundBytes
+                       << " exceeds the input-order peak " << *inputPeakBytes;
   if (optimalSegments.value_or(0) > segments.value_or(0))
     return emitError() << "summary has more optimal segments than segments";
   return success();
@@ -149,9 +162,16 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == attr_names::kArenaSize) {
     auto size = dyn_cast<IntegerAttr>(attr.getValue());
-    if (!size || size.getValue().isNegative())
+    // Readers take the size as an int64_t: unsigned attributes are read
+    // unsigned, signless and signed ones signed.
+    bool fits = size && (size.getType().isUnsignedInteger()
+                             ? size.getValue().getActiveBits() < 64
+                             : !size.getValue().isNegative() &&
+                                   size.getValue().getSignificantBits() <= 64);
+    if (!fits)
       return op->emitOpError() << "'" << name
-                               << "' must be a non-negative integer";
+                               << "' must be a non-negative integer that "
+                                  "fits in 64 bits";
     if (!isa<FunctionOpInterface>(op))
       return op->emitOpError() << "'" << name
                                << "' describes a function and cannot be "

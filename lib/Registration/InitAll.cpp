@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Async/IR/Async.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
@@ -44,7 +45,8 @@ void memopt::registerMemOptDialect(DialectRegistry &registry) {
 
 void memopt::registerMemOptOptDialects(DialectRegistry &registry) {
   registerMemOptDialect(registry);
-  registry.insert<arith::ArithDialect, bufferization::BufferizationDialect,
+  registry.insert<arith::ArithDialect, async::AsyncDialect,
+                  bufferization::BufferizationDialect,
                   cf::ControlFlowDialect, func::FuncDialect,
                   linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
                   memref::MemRefDialect, ml_program::MLProgramDialect,

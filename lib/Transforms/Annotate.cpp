@@ -27,13 +27,11 @@ struct MemOptAnnotatePass
         continue;
       annotateLifetimes(*model);
       // What a scheduler recorded stays true only while its order does.
-      SummaryAttr previous = getSummary(function);
-      SummaryExtras extras;
-      SummaryAttr summary = buildSummary(*model, modelOptions, extras);
-      if (previous && previous.getPeakBytes() == summary.getPeakBytes())
-        summary =
-            buildSummary(*model, modelOptions, SummaryExtras::from(previous));
-      function->setAttr(attr_names::kSummary, summary);
+      function->setAttr(
+          attr_names::kSummary,
+          buildSummary(*model, modelOptions,
+                       SummaryExtras::from(
+                           getCurrentSummary(function, *model, modelOptions))));
     }
   }
 };

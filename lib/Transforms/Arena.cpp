@@ -208,11 +208,11 @@ struct MemOptArenaPass
       if (dealloc.allocations.anyCommon(selected))
         dealloc.dealloc->erase();
     // What a scheduler recorded described the IR before bufferization; the
-    // summary describes the body without the erased deallocations.
-    FailureOr<BlockMemoryModel> summaryModel =
-        buildFunctionMemoryModel(function, extraction);
+    // summary describes the rewritten body, so later passes find it current.
     rewriteAllocations(function, body, planned, result, arenaAlignment,
                        takesArgument, symbolTables);
+    FailureOr<BlockMemoryModel> summaryModel =
+        buildFunctionMemoryModel(function, extraction);
     if (succeeded(summaryModel)) {
       SummaryExtras extras;
       recordArena(extras, result, recordTimes);

@@ -83,7 +83,9 @@ struct MemOptAssignOffsetsPass
         op->setAttr(attr_names::kBuffers, builder.getArrayAttr(buffers));
     }
 
-    SummaryExtras extras = SummaryExtras::from(getSummary(function));
+    // A summary from before the body last changed describes another body.
+    SummaryExtras extras = SummaryExtras::from(
+        getCurrentSummary(function, *model, modelOptions));
     recordArena(extras, result, recordTimes);
     function->setAttr(attr_names::kSummary,
                       buildSummary(*model, modelOptions, extras));

@@ -88,15 +88,21 @@ struct MemorySchedulePass
           << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto";
       return signalPassFailure();
     }
-    if (timeLimit <= 0 || memoryLimitMB <= 0) {
+    std::optional<double> seconds =
+        checkTimeLimit(getOperation(), "memory-schedule", timeLimit);
+    if (!seconds)
+      return signalPassFailure();
+    // Larger limits overflow int64_t once converted to bytes.
+    constexpr int64_t kMaxMemoryLimitMB = INT64_MAX >> 20;
+    if (memoryLimitMB <= 0 || memoryLimitMB > kMaxMemoryLimitMB) {
       getOperation().emitError()
-          << "memory-schedule: time-limit and memory-limit-mb must be "
-             "positive";
+          << "memory-schedule: memory-limit-mb must be between 1 and "
+          << kMaxMemoryLimitMB << ", got " << memoryLimitMB;
       return signalPassFailure();
     }
     ScheduleOptions options;
     options.algorithm = *parsed;
-    options.timeLimitSeconds = timeLimit;
+    options.timeLimitSeconds = *seconds;
     options.memoryLimitBytes = memoryLimitMB * (int64_t(1) << 20);
     options.model = makeModelOptions(inPlace);
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);

@@ -7,6 +7,19 @@
 using namespace mlir;
 using namespace memopt;
 
+std::optional<double> memopt::checkTimeLimit(Operation *anchor,
+                                             StringRef passName,
+                                             double timeLimit) {
+  // Written so that NaN fails too.
+  if (!(timeLimit > 0)) {
+    anchor->emitError() << passName
+                        << ": time-limit must be positive seconds, or inf "
+                           "for no limit";
+    return std::nullopt;
+  }
+  return std::min(timeLimit, kMaxTimeLimitSeconds);
+}
+
 std::optional<PackingOptions>
 memopt::parsePackingPassOptions(Operation *anchor, StringRef passName,
                                 StringRef algorithm, int64_t alignment,
@@ -18,20 +31,38 @@ memopt::parsePackingPassOptions(Operation *anchor, StringRef passName,
                            "conflicts, best, exact or auto";
     return std::nullopt;
   }
-  if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
+  // Offsets are multiples of the alignment: a bound keeps them, and arena
+  // sizes rounded up to it, far from overflow.
+  if (alignment <= 0 || !llvm::isPowerOf2_64(alignment) ||
+      alignment > kMaxAlignment) {
     anchor->emitError() << passName
-                        << ": alignment must be a positive power of two, got "
-                        << alignment;
+                        << ": alignment must be a power of two between 1 and "
+                        << kMaxAlignment << ", got " << alignment;
     return std::nullopt;
   }
-  if (timeLimit <= 0) {
-    anchor->emitError() << passName << ": time-limit must be positive";
+  std::optional<double> seconds = checkTimeLimit(anchor, passName, timeLimit);
+  if (!seconds)
     return std::nullopt;
-  }
   PackingOptions options;
   options.algorithm = *parsed;
-  options.timeLimitSeconds = timeLimit;
+  options.timeLimitSeconds = *seconds;
   return options;
+}
+
+SummaryAttr memopt::getCurrentSummary(FunctionOpInterface function,
+                                     const BlockMemoryModel &model,
+                                     const ModelOptions &modelOptions) {
+  SummaryAttr summary = getSummary(function);
+  if (!summary)
+    return summary;
+  MemoryProfile profile =
+      computeProfile(model.graph, inputOrder(model.graph), modelOptions);
+  bool inPlace = summary.getInPlace() && summary.getInPlace().getValue();
+  if (summary.getPeakBytes() != profile.peakBytes ||
+      summary.getResidentBytes() != model.graph.residentBytes() ||
+      inPlace != modelOptions.inPlace)
+    return SummaryAttr();
+  return summary;
 }
 
 void memopt::recordArena(SummaryExtras &extras, const PackingResult &result,

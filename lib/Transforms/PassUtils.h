@@ -38,12 +38,36 @@ getDefinedFunctions(mlir::ModuleOp module) {
   return functions;
 }
 
+/// Time limits above this many seconds (about 31 years), `inf` included,
+/// mean no limit.
+inline constexpr double kMaxTimeLimitSeconds = 1e9;
+
+/// Checks a `time-limit` option: positive seconds, `inf` for no limit. On
+/// error (zero, negative, NaN), reports on `anchor` and returns nothing;
+/// otherwise returns the limit capped at kMaxTimeLimitSeconds, which the
+/// solvers' clocks can add without overflow.
+std::optional<double> checkTimeLimit(mlir::Operation *anchor,
+                                     llvm::StringRef passName,
+                                     double timeLimit);
+
+/// The largest alignment the packing passes accept.
+inline constexpr int64_t kMaxAlignment = int64_t(1) << 32;
+
 /// Checks the options shared by the packing passes; on error, reports on
 /// `anchor` and returns nothing.
 std::optional<PackingOptions>
 parsePackingPassOptions(mlir::Operation *anchor, llvm::StringRef passName,
                         llvm::StringRef algorithm, int64_t alignment,
                         double timeLimit);
+
+/// The summary of `function` if it still describes its body in the current
+/// order, as modelled by `model` and `modelOptions` (same peak, resident
+/// bytes and in-place model); null when there is none or the body changed
+/// since it was written (e.g. canonicalized), so that passes drop its stale
+/// fields, such as a lower bound above the new peak.
+SummaryAttr getCurrentSummary(mlir::FunctionOpInterface function,
+                              const BlockMemoryModel &model,
+                              const ModelOptions &modelOptions);
 
 /// Records a packing result in the arena fields of a summary, with its time
 /// only when `recordTime` (times make the output differ run to run).

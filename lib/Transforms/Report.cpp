@@ -48,7 +48,8 @@ struct FunctionReport {
   SmallVector<std::string> assumedPureDialects;
   SmallVector<std::pair<std::string, unsigned>> barrierOpsByDialect;
   SmallVector<LiveValue> largestAtPeak;
-  /// What earlier passes recorded; null when none ran.
+  /// What earlier passes recorded; null when none ran or the body changed
+  /// since.
   SummaryAttr summary;
   /// Why the function could not be modelled; empty when it could.
   std::string skipped;
@@ -114,9 +115,10 @@ FunctionReport buildReport(FunctionOpInterface function,
   report.peakStep = profile.peakStep;
   report.residentBytes = model.graph.residentBytes();
   report.lowerBoundBytes = scheduleLowerBound(model.graph, modelOptions);
-  report.summary = getSummary(function);
-  // A bound the scheduler proved holds while its order is the current one.
-  if (report.summary && report.summary.getPeakBytes() == report.peakBytes &&
+  // What earlier passes recorded holds while the body is the one they saw,
+  // a bound the scheduler proved included.
+  report.summary = getCurrentSummary(function, model, modelOptions);
+  if (report.summary &&
       report.summary.getLowerBoundBytes() > report.lowerBoundBytes) {
     report.lowerBoundBytes = report.summary.getLowerBoundBytes();
     report.lowerBoundFromSolver = true;

@@ -61,12 +61,12 @@ func.func @annotated() {
 
 // -----
 
-// Sizes that each fit in 63 bits but add up to more are refused: every sum
+// Sizes that each fit but add up to more than 2^62 bytes are refused: every sum
 // of sizes in memopt then fits.
 // CHECK-LABEL: func.func @sum_overflow
 // CHECK-NOT: memopt.
 func.func @sum_overflow() {
-  // expected-warning @+1 {{memopt cannot model this function: the sizes of its values add up to more than 2^63 bytes; the function is left unchanged}}
+  // expected-warning @+1 {{memopt cannot model this function: the sizes of its values add up to more than 2^62 bytes; the function is left unchanged}}
   %0:16 = "test.big"() : () -> (tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>, tensor<576460752303423488xi8>)
   return
 }

@@ -21,3 +21,23 @@ func.func @round_trip(%arg0: tensor<16xf32>) -> tensor<16xf32> attributes {
   %1 = arith.mulf %0, %0 {memopt.buffers = [#memopt.buffer<64, 64, 64>]} : tensor<16xf32>
   return %1 : tensor<16xf32>
 }
+
+// Unsigned arena sizes are read as unsigned: 200 : ui8 is not -56.
+// CHECK-LABEL: func.func @unsigned_arena_size
+// CHECK-SAME: memopt.arena_size = 200 : ui8
+func.func @unsigned_arena_size(%arena: memref<200xi8>) attributes {memopt.arena_size = 200 : ui8} {
+  return
+}
+
+// CHECK-LABEL: func.func @largest_arena_size
+// CHECK-SAME: memopt.arena_size = 9223372036854775807 : ui64
+func.func @largest_arena_size(%arena: memref<64xi8>) attributes {memopt.arena_size = 9223372036854775807 : ui64} {
+  return
+}
+
+// The last byte a buffer may end at.
+// CHECK-LABEL: func.func @buffer_at_the_end
+// CHECK-SAME: x = #memopt.buffer<9223372036854775744, 63, 64>
+func.func @buffer_at_the_end() attributes {x = #memopt.buffer<9223372036854775744, 63, 64>} {
+  return
+}

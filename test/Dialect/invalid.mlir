@@ -109,3 +109,95 @@ func.func @unknown_attribute(%a: f32) -> f32 {
   %0 = arith.addf %a, %a {memopt.bogus} : f32
   return %0 : f32
 }
+
+// -----
+
+// expected-error @+1 {{buffer end 9223372036854775807 + 9223372036854775807 overflows 64 bits}}
+func.func @buffer_end_overflows() attributes {x = #memopt.buffer<9223372036854775807, 9223372036854775807>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{buffer end 9223372036854775744 + 64 overflows 64 bits}}
+func.func @aligned_buffer_end_overflows() attributes {x = #memopt.buffer<9223372036854775744, 64, 64>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary segment counts must be non-negative}}
+func.func @negative_segments() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "dp", status = feasible, segments = -3, optimal_segments = -5>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary segment counts must be non-negative}}
+func.func @negative_optimal_segments() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "dp", status = feasible, segments = 2, optimal_segments = -1>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary has more optimal segments than segments}}
+func.func @optimal_segments_without_segments() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "dp", status = feasible, optimal_segments = 1>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary times must be non-negative}}
+func.func @negative_schedule_time() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "dp", status = feasible, schedule_time_us = -1>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary times must be non-negative}}
+func.func @negative_arena_time() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "input", status = feasible, arena_bytes = 64, arena_time_us = -7>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary sizes must be non-negative}}
+func.func @negative_arena() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 100, algorithm = "input", status = feasible, arena_bytes = -64>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{summary lower bound 150 exceeds the input-order peak 120}}
+func.func @bound_above_input_peak() attributes {memopt.summary = #memopt.summary<peak_bytes = 200, resident_bytes = 0, lower_bound_bytes = 150, algorithm = "dp", status = feasible, input_peak_bytes = 120>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'memopt.arena_size' must be a non-negative integer that fits in 64 bits}}
+func.func @negative_arena_size(%arena: memref<64xi8>) attributes {memopt.arena_size = -64 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'memopt.arena_size' must be a non-negative integer that fits in 64 bits}}
+func.func @arena_size_above_int64(%arena: memref<64xi8>) attributes {memopt.arena_size = 9223372036854775808 : ui64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'memopt.arena_size' must be a non-negative integer that fits in 64 bits}}
+func.func @arena_size_not_an_integer(%arena: memref<64xi8>) attributes {memopt.arena_size = 64.0 : f32} {
+  return
+}
+
+// -----
+
+func.func @arena_size_on_op(%a: f32) -> f32 {
+  // expected-error @+1 {{'memopt.arena_size' describes a function and cannot be placed on this op}}
+  %0 = arith.addf %a, %a {memopt.arena_size = 8 : i64} : f32
+  return %0 : f32
+}

@@ -1,5 +1,5 @@
 // RUN: memopt-opt %s --memory-schedule=time-limit=0 -verify-diagnostics -o /dev/null
 
-// expected-error @below {{memory-schedule: time-limit and memory-limit-mb must be positive}}
+// expected-error @below {{memory-schedule: time-limit must be positive seconds, or inf for no limit}}
 module {
 }

@@ -42,7 +42,8 @@ def MemOpt_BufferAttr : MemOpt_Attr<"Buffer", "buffer"> {
   let description = [{
     `#memopt.buffer<offset, size[, alignment]>` places a value at byte
     `offset` of its function's arena, occupying `size` bytes. `offset` is a
-    multiple of `alignment` (a power of two, 1 when omitted).
+    multiple of `alignment` (a power of two, 1 when omitted), and
+    `offset + size` fits in 64 bits.
 
     Example: `#memopt.buffer<1024, 4096, 64>`.
   }];
@@ -59,7 +60,9 @@ def MemOpt_BufferAttr : MemOpt_Attr<"Buffer", "buffer"> {
 def MemOpt_SummaryAttr : MemOpt_Attr<"Summary", "summary"> {
   let summary = "Memory summary of a function";
   let description = [{
-    Attached to a function by memopt's passes. All sizes are in bytes.
+    Attached to a function by memopt's passes. All sizes are in bytes; sizes,
+    times and segment counts are non-negative, and the lower bound is at most
+    both the peak and the input-order peak.
 
     * `peak_bytes`: activation peak of the function body in its current order.
     * `resident_bytes`: arguments, constants and globals, not in the peak.

@@ -30,7 +30,7 @@ def MemOpt_Dialect : Dialect {
       them, the algorithm, its status and the arena size.
     * `memopt.arena_size`: an integer on a function that takes its arena as
       an argument (`memopt-arena{arena-mode=arg}`): the bytes the caller
-      must pass.
+      must pass, at most 2^63 - 1 (an unsigned attribute is read unsigned).
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;

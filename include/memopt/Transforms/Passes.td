@@ -70,9 +70,11 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
     Option<"algorithm", "algorithm", "std::string", "\"auto\"",
            "input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto">,
     Option<"timeLimit", "time-limit", "double", "10.0",
-           "Time limit of the search per function, in seconds">,
+           "Time limit of the search per function, in seconds (inf: no "
+           "limit)">,
     Option<"memoryLimitMB", "memory-limit-mb", "int64_t", "1024",
-           "Memory limit of the exact search's state tables, in MiB">,
+           "Memory limit of the exact search's state tables, in MiB (at "
+           "most 2^43 - 1)">,
   ];
   let dependentDialects = ["memopt::MemOptDialect"];
   let statistics = [
@@ -103,9 +105,11 @@ defvar packingAlgorithmOption = Option<"algorithm", "algorithm", "std::string",
     "\"auto\"",
     "size-best-fit, start-best-fit, conflicts, best, exact or auto">;
 defvar alignmentOption = Option<"alignment", "alignment", "int64_t", "64",
-    "Alignment of every buffer offset in bytes (a power of two)">;
+    "Alignment of every buffer offset in bytes (a power of two, at most "
+    "2^32)">;
 defvar packingTimeLimitOption = Option<"timeLimit", "time-limit", "double",
-    "10.0", "Time limit of the exact packing search per function, in seconds">;
+    "10.0", "Time limit of the exact packing search per function, in seconds "
+    "(inf: no limit)">;
 
 def MemOptAssignOffsets : Pass<"memopt-assign-offsets", "mlir::ModuleOp"> {
   let summary = "Give every activation value a byte range in one arena";

@@ -231,8 +231,8 @@ TEST(RematExact, MatchesBruteForceOnSmallGraphs) {
 }
 
 TEST(RematExact, BoundNeverExceedsTheGreedyOrTheOptimum) {
-  for (uint64_t seed = 100; seed < 110; ++seed) {
-    RematProblem problem = randomRematProblem(seed, 14);
+  for (uint64_t seed = 100; seed < 105; ++seed) {
+    RematProblem problem = randomRematProblem(seed, 12);
     RematOptions options;
     options.maxExactSubproblems = 500;
     for (int64_t budget : interestingBudgets(problem)) {

@@ -4,7 +4,7 @@
 // its later use frees 400 bytes there. The original still feeds %c.
 // CHECK-LABEL: func.func @held_across
 // CHECK-SAME: peak_bytes = 800
-// CHECK-SAME: algorithm = "remat-auto", status = feasible
+// CHECK-SAME: algorithm = "remat-auto", status = optimal
 // CHECK: %[[A:.*]] = tosa.exp %arg0
 // CHECK-NEXT: %[[C:.*]] = tosa.sigmoid %[[A]]
 // CHECK-NEXT: %[[S:.*]] = tosa.reduce_sum %[[C]]

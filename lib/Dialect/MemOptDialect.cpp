@@ -178,5 +178,12 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
                                   "placed on this op";
     return success();
   }
+  if (name == attr_names::kCost || name == attr_names::kRecomputedFrom) {
+    auto value = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!value || value.getValue().isNegative())
+      return op->emitOpError() << "'" << name
+                               << "' must be a non-negative integer";
+    return success();
+  }
   return op->emitOpError() << "has unknown memopt attribute '" << name << "'";
 }

@@ -85,6 +85,35 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
   ];
 }
 
+def MemOptRemat : Pass<"memopt-remat", "mlir::ModuleOp"> {
+  let summary = "Recompute values to keep the activation peak within a budget";
+  let description = [{
+    Keeps the current order and clones side-effect-free ops right before
+    later uses of their results, so that the originals die earlier and the
+    activation peak stays within `budget` bytes (or `budget-ratio` times the
+    current peak), at the least added compute found. Clones carry
+    `memopt.recomputed_from`, the index of the original op in the block
+    before the pass. Costs: FLOPs for convolutions and matrix products,
+    result elements otherwise, zero for views; a `memopt.cost` integer
+    attribute overrides. An unmeetable budget is an error giving the best
+    peak reached and the proven floor; the function is then left unchanged.
+  }];
+  let options = [
+    pureDialectsOption,
+    Option<"budget", "budget", "int64_t", "0",
+           "Activation budget in bytes">,
+    Option<"budgetRatio", "budget-ratio", "double", "0.0",
+           "Budget as a fraction of the current peak (0 < ratio <= 1)">,
+    Option<"algorithm", "algorithm", "std::string", "\"auto\"",
+           "greedy, exact or auto">,
+  ];
+  let dependentDialects = ["memopt::MemOptDialect"];
+  let statistics = [
+    Statistic<"numRecomputations", "recomputations",
+              "Ops cloned to recompute a value">,
+  ];
+}
+
 def MemOptStripAnnotations : Pass<"memopt-strip-annotations"> {
   let summary = "Remove memopt's per-op attributes";
   let description = [{

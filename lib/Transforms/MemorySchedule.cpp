@@ -12,8 +12,6 @@
 #include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/Verifier.h"
 
 namespace memopt {
 #define GEN_PASS_DEF_MEMORYSCHEDULE
@@ -47,19 +45,9 @@ checkReorderedFunction(FunctionOpInterface function, Block &block,
   if (std::optional<std::string> problem =
           checkReordering(block, inputOrder, pureDialects))
     return problem;
-  std::string message;
-  {
-    // Collect the verifier's messages instead of printing them.
-    ScopedDiagnosticHandler handler(function->getContext(),
-                                    [&](Diagnostic &diagnostic) {
-                                      if (message.empty())
-                                        message = diagnostic.str();
-                                      return success();
-                                    });
-    if (succeeded(verify(function)))
-      return std::nullopt;
-  }
-  return "the reordered function does not verify: " + message;
+  if (std::optional<std::string> error = getVerifierError(function))
+    return "the reordered function does not verify: " + *error;
+  return std::nullopt;
 }
 
 /// Warns once per function and dialect when unregistered ops pin the order;

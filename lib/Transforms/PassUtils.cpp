@@ -2,6 +2,8 @@
 
 #include "PassUtils.h"
 
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -18,6 +20,18 @@ std::optional<double> memopt::checkTimeLimit(Operation *anchor,
     return std::nullopt;
   }
   return std::min(timeLimit, kMaxTimeLimitSeconds);
+}
+
+std::optional<std::string> memopt::getVerifierError(Operation *op) {
+  std::string message;
+  ScopedDiagnosticHandler handler(op->getContext(), [&](Diagnostic &diagnostic) {
+    if (message.empty())
+      message = diagnostic.str();
+    return success();
+  });
+  if (succeeded(verify(op)))
+    return std::nullopt;
+  return message;
 }
 
 std::optional<PackingOptions>

@@ -53,6 +53,11 @@ std::optional<double> checkTimeLimit(mlir::Operation *anchor,
 /// The largest alignment the packing passes accept.
 inline constexpr int64_t kMaxAlignment = int64_t(1) << 32;
 
+/// The first message of the verifier on `op`, or nothing when it verifies.
+/// The messages are collected instead of printed, so that a pass can restore
+/// its input and report one error of its own.
+std::optional<std::string> getVerifierError(mlir::Operation *op);
+
 /// Checks the options shared by the packing passes; on error, reports on
 /// `anchor` and returns nothing.
 std::optional<PackingOptions>

@@ -14,8 +14,6 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include <cmath>
@@ -123,16 +121,9 @@ Rewrite applySchedule(const BlockMemoryModel &model,
 
 /// Why the function is wrong after the rewrite, if it is.
 std::optional<std::string> verifyFunction(FunctionOpInterface function) {
-  std::string message;
-  ScopedDiagnosticHandler handler(function->getContext(),
-                                  [&](Diagnostic &diagnostic) {
-                                    if (message.empty())
-                                      message = diagnostic.str();
-                                    return success();
-                                  });
-  if (succeeded(verify(function)))
-    return std::nullopt;
-  return "the rewritten function does not verify: " + message;
+  if (std::optional<std::string> error = getVerifierError(function))
+    return "the rewritten function does not verify: " + *error;
+  return std::nullopt;
 }
 
 struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {

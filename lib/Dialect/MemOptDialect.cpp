@@ -60,6 +60,24 @@ LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 LogicalResult
+TimelineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     StringRef order, int64_t steps,
+                     DenseI64ArrayAttr liveBytes) {
+  if (steps < 0)
+    return emitError() << "timeline steps must be non-negative, got " << steps;
+  if (!liveBytes)
+    return emitError() << "timeline needs live_bytes";
+  int64_t buckets = liveBytes.size();
+  if (buckets > steps || buckets > kMaxBuckets || (steps > 0 && buckets == 0))
+    return emitError() << "timeline of " << steps << " steps cannot have "
+                       << buckets << " buckets (1 to min(steps, "
+                       << kMaxBuckets << "))";
+  if (llvm::any_of(liveBytes.asArrayRef(), [](int64_t b) { return b < 0; }))
+    return emitError() << "timeline live bytes must be non-negative";
+  return success();
+}
+
+LogicalResult
 SummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                     int64_t peakBytes, int64_t residentBytes,
                     int64_t lowerBoundBytes, StringRef algorithm,
@@ -148,6 +166,19 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
   if (name == attr_names::kResident) {
     if (!isa<UnitAttr>(attr.getValue()))
       return op->emitOpError() << "'" << name << "' must be a unit attribute";
+    return success();
+  }
+  if (name == attr_names::kTimelines) {
+    auto array = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!array ||
+        !llvm::all_of(array, [](Attribute a) { return isa<TimelineAttr>(a); }))
+      return op->emitOpError() << "'" << name
+                               << "' must be an array of #memopt.timeline "
+                                  "attributes";
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "'" << name
+                               << "' describes a function and cannot be "
+                                  "placed on this op";
     return success();
   }
   if (name == attr_names::kSummary) {

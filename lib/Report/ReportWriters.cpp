@@ -471,6 +471,9 @@ std::string report::renderArenaSvg(const FunctionPicture &function,
      << frame.width << " " << frame.height << "\">";
   os << "<title>arena map of @" << escapeXml(function.name) << "</title>";
   frame.drawAxes(os, "arena offset");
+  os << "<text class=\"legend\" x=\"" << coord(frame.left)
+     << "\" y=\"18\">a rectangle per buffer (offset and size by its "
+        "steps, coloured by op); black: live bytes per step</text>";
   os << "<g class=\"buffers\" stroke=\"#fff\" stroke-width=\"0.4\">";
   for (unsigned index : drawn) {
     const ArenaBuffer &buffer = function.buffers[index];
@@ -530,9 +533,7 @@ std::string report::renderArenaSvg(const FunctionPicture &function,
 static const char *const kStyle = R"(
 body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1000px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-td, th { padding: 2px 10px 2px 0; text-align: left; vertical-align: top; }
-td.bytes { text-align: right; font-variant-numeric: tabular-nums; }
+pre.numbers { font-size: 12px; background: #f7f7f7; padding: 8px; overflow-x: auto; }
 svg { display: block; margin: 8px 0; font-size: 11px; }
 svg .grid { stroke: #eee; } svg .frame { fill: none; stroke: #999; }
 svg .tick, svg .note { fill: #555; } svg .axis-title { fill: #333; font-weight: bold; }
@@ -566,22 +567,8 @@ void report::writeHtml(llvm::raw_ostream &os,
     os << renderTimelineSvg(function, limits) << "\n";
     if (std::string arena = renderArenaSvg(function, limits); !arena.empty())
       os << "<h3>Arena after packing</h3>\n" << arena << "\n";
-    os << "<table class=\"numbers\">";
-    for (const auto &[label, value] : function.numbers)
-      os << "<tr><th>" << escapeXml(label) << "</th><td>" << escapeXml(value)
-         << "</td></tr>";
-    os << "</table>\n";
-    if (!function.largestAtPeak.empty()) {
-      os << "<h3>Largest values live at the peak</h3>\n<table "
-            "class=\"largest\"><tr><th>bytes</th><th>value (source "
-            "location)</th><th>op</th><th>steps</th></tr>";
-      for (const LiveValue &value : function.largestAtPeak)
-        os << "<tr><td class=\"bytes\">" << withSeparators(value.bytes)
-           << "</td><td>" << escapeXml(value.name) << "</td><td>"
-           << escapeXml(value.op) << "</td><td>" << value.start << ".."
-           << value.end << "</td></tr>";
-      os << "</table>\n";
-    }
+    os << "<pre class=\"numbers\">" << escapeXml(function.textReport)
+       << "</pre>\n";
     os << "</section>\n";
   }
   os << "</body>\n</html>\n";

@@ -118,6 +118,8 @@ struct MemorySchedulePass
     std::vector<unsigned> order = sinkWeightlessNodes(model->graph, result.order);
     bool reordered = order != inputOrder(model->graph);
     if (reordered) {
+      ReplacedOrder replaced =
+          describeReplacedOrder(function, *model, options.model);
       SmallVector<Operation *> before(llvm::make_pointer_range(*model->block));
       applyOrder(*model, order);
       if (std::optional<std::string> problem = checkReorderedFunction(
@@ -129,6 +131,7 @@ struct MemorySchedulePass
             << "); the function is left in its input order";
         return signalPassFailure();
       }
+      recordReplacedOrder(function, replaced);
       ++numFunctionsScheduled;
       bytesSaved += result.inputPeakBytes - result.peakBytes;
       // Rebuild the model so node ids are steps of the new order again.

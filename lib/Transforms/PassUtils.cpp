@@ -1,6 +1,7 @@
 //===- PassUtils.cpp - Helpers shared by memopt passes --------------------===//
 
 #include "PassUtils.h"
+#include "memopt/Report/ReportWriters.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -77,6 +78,36 @@ SummaryAttr memopt::getCurrentSummary(FunctionOpInterface function,
       inPlace != modelOptions.inPlace)
     return SummaryAttr();
   return summary;
+}
+
+ReplacedOrder
+memopt::describeReplacedOrder(FunctionOpInterface function,
+                              const BlockMemoryModel &model,
+                              const ModelOptions &modelOptions) {
+  SummaryAttr summary = getCurrentSummary(function, model, modelOptions);
+  MemoryProfile profile =
+      computeProfile(model.graph, inputOrder(model.graph), modelOptions);
+  MLIRContext *context = function->getContext();
+  ReplacedOrder replaced;
+  replaced.keepEarlier = bool(summary);
+  replaced.timeline = TimelineAttr::get(
+      context, summary ? summary.getAlgorithm() : "input",
+      profile.liveBytes.size(),
+      DenseI64ArrayAttr::get(context,
+                             report::bucketMax(profile.liveBytes,
+                                               TimelineAttr::kMaxBuckets)));
+  return replaced;
+}
+
+void memopt::recordReplacedOrder(FunctionOpInterface function,
+                                 const ReplacedOrder &replaced) {
+  SmallVector<Attribute> timelines;
+  if (auto earlier = function->getAttrOfType<ArrayAttr>(attr_names::kTimelines);
+      earlier && replaced.keepEarlier)
+    llvm::append_range(timelines, earlier);
+  timelines.push_back(replaced.timeline);
+  function->setAttr(attr_names::kTimelines,
+                    ArrayAttr::get(function->getContext(), timelines));
 }
 
 void memopt::recordArena(SummaryExtras &extras, const PackingResult &result,

@@ -74,6 +74,27 @@ SummaryAttr getCurrentSummary(mlir::FunctionOpInterface function,
                               const BlockMemoryModel &model,
                               const ModelOptions &modelOptions);
 
+/// The order of a function body that a pass is about to replace, as the
+/// report draws it later: its bucketed live-bytes timeline, and whether the
+/// timelines recorded before it still describe this body.
+struct ReplacedOrder {
+  TimelineAttr timeline;
+  bool keepEarlier = false;
+};
+
+/// Describes the current order of `function`, modelled by `model` and
+/// `modelOptions`, before a pass changes it; the order is named by the
+/// current summary's algorithm (`input` without one). Earlier timelines are
+/// kept only while that summary is current.
+ReplacedOrder describeReplacedOrder(mlir::FunctionOpInterface function,
+                                    const BlockMemoryModel &model,
+                                    const ModelOptions &modelOptions);
+
+/// Appends `replaced` to the `memopt.timelines` of `function`, once the
+/// change succeeded.
+void recordReplacedOrder(mlir::FunctionOpInterface function,
+                         const ReplacedOrder &replaced);
+
 /// Records a packing result in the arena fields of a summary, with its time
 /// only when `recordTime` (times make the output differ run to run).
 void recordArena(SummaryExtras &extras, const PackingResult &result,

@@ -191,6 +191,8 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
                                     model->nodeOps.size())
       return success();
 
+    ReplacedOrder replaced =
+        describeReplacedOrder(function, *model, ModelOptions());
     Rewrite rewrite = applySchedule(*model, result.schedule.sequence);
     std::optional<std::string> problemFound = verifyFunction(function);
     FailureOr<BlockMemoryModel> after = failure();
@@ -210,6 +212,7 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
                             << "; the function is left unchanged";
       return failure();
     }
+    recordReplacedOrder(function, replaced);
     numRecomputations += rewrite.clones.size();
     SummaryExtras extras = SummaryExtras::from(getSummary(function));
     extras.algorithm = "remat-" + algorithm;

@@ -2,6 +2,7 @@
 
 #include "PassUtils.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Report/ReportWriters.h"
 #include "memopt/Transforms/Passes.h"
 
 #include "mlir/IR/AsmState.h"
@@ -11,6 +12,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <cstdlib>
 
 namespace memopt {
 #define GEN_PASS_DEF_MEMOPTREPORT
@@ -53,6 +56,11 @@ struct FunctionReport {
   SummaryAttr summary;
   /// Why the function could not be modelled; empty when it could.
   std::string skipped;
+  /// Live bytes per step of the current order.
+  std::vector<int64_t> liveBytes;
+  /// The earlier orders recorded in `memopt.timelines`, while the summary is
+  /// current.
+  std::vector<report::Timeline> history;
 };
 
 std::string printOperand(Value value, AsmState &state) {
@@ -99,6 +107,20 @@ std::string describeValue(Value value, AsmState &state) {
   return text;
 }
 
+/// The orders recorded in the `memopt.timelines` of `function`.
+std::vector<report::Timeline> getRecordedTimelines(Operation *function) {
+  std::vector<report::Timeline> timelines;
+  if (auto array = function->getAttrOfType<ArrayAttr>(attr_names::kTimelines))
+    for (TimelineAttr timeline : array.getAsRange<TimelineAttr>())
+    {
+      ArrayRef<int64_t> buckets = timeline.getLiveBytes().asArrayRef();
+      timelines.push_back({timeline.getOrder().str(),
+                           unsigned(timeline.getSteps()),
+                           std::vector<int64_t>(buckets.begin(), buckets.end())});
+    }
+  return timelines;
+}
+
 FunctionReport buildReport(FunctionOpInterface function,
                            const BlockMemoryModel &model,
                            const ModelOptions &modelOptions,
@@ -123,6 +145,9 @@ FunctionReport buildReport(FunctionOpInterface function,
     report.lowerBoundBytes = report.summary.getLowerBoundBytes();
     report.lowerBoundFromSolver = true;
   }
+  report.liveBytes = profile.liveBytes;
+  if (report.summary)
+    report.history = getRecordedTimelines(function);
   if (model.nodeOps.empty())
     return report;
   report.peakOp = model.nodeOps[profile.peakStep]->getName().getStringRef();
@@ -172,7 +197,42 @@ std::string humanBytes(int64_t bytes) {
   return text;
 }
 
-void printText(llvm::raw_ostream &os, const FunctionReport &report) {
+/// The timeline rows of the text report: one line of block characters per
+/// recorded order and for the current one, on the same scale, and a mark
+/// under the current order's peak. `columns` is the width of the lines.
+void printTimeline(llvm::raw_ostream &os, const FunctionReport &report,
+                   unsigned columns) {
+  std::vector<report::Timeline> orders = report.history;
+  orders.push_back({report.summary ? report.summary.getAlgorithm().str()
+                                   : "input",
+                    unsigned(report.liveBytes.size()), report.liveBytes});
+  unsigned steps = 0;
+  int64_t scaleMax = 0;
+  for (const report::Timeline &order : orders) {
+    steps = std::max(steps, order.steps);
+    scaleMax = std::max(scaleMax, order.peakBytes());
+  }
+  if (steps == 0)
+    return;
+  // Columns in proportion to each order's length, on a shared axis.
+  auto columnsOf = [&](const report::Timeline &order) {
+    return std::max(1u, unsigned(uint64_t(columns) * order.steps / steps));
+  };
+  for (const report::Timeline &order : orders) {
+    std::string label = orders.size() == 1 ? "timeline"
+                                           : "timeline " + order.order;
+    os << "  " << llvm::left_justify(label, 20) << " "
+       << report::renderSparkline(order.columns(columnsOf(order)), scaleMax)
+       << "\n";
+  }
+  unsigned peakColumn = report::columnOfStep(
+      report.peakStep, orders.back().steps, columnsOf(orders.back()));
+  os << std::string(23 + peakColumn, ' ') << "^ peak at step "
+     << report.peakStep << "\n";
+}
+
+void printText(llvm::raw_ostream &os, const FunctionReport &report,
+               unsigned timelineColumns = 0) {
   os << "memopt report for @" << report.function << "\n";
   if (!report.skipped.empty()) {
     os << "  skipped: " << report.skipped << "\n\n";
@@ -241,6 +301,8 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
          << llvm::left_justify(value.op, 28) << " steps "
          << value.lifetime.start << ".." << value.lifetime.end << "\n";
   }
+  if (timelineColumns)
+    printTimeline(os, report, timelineColumns);
   os << "\n";
 }
 
@@ -296,20 +358,81 @@ llvm::json::Object toJson(const FunctionReport &report) {
   return object;
 }
 
+/// What the HTML and CSV reports show of `function`, modelled by `model`.
+report::FunctionPicture buildPicture(FunctionOpInterface function,
+                                     const BlockMemoryModel &model,
+                                     const ModelOptions &modelOptions,
+                                     const FunctionReport &report) {
+  report::FunctionPicture picture;
+  picture.name = report.function;
+  llvm::raw_string_ostream text(picture.textReport);
+  printText(text, report);
+  picture.history = report.history;
+  if (report.summary)
+    picture.currentOrder = report.summary.getAlgorithm().str();
+  std::vector<unsigned> order = inputOrder(model.graph);
+  picture.bytes = report::computeStepBytes(model.graph, order, modelOptions);
+  for (Operation *op : model.nodeOps) {
+    picture.stepOps.push_back(op->getName().getStringRef().str());
+    picture.stepLocations.push_back(describeLocation(op->getLoc()));
+  }
+  picture.peakBytes = report.peakBytes;
+  picture.peakStep = report.peakStep;
+  picture.lowerBoundBytes = report.lowerBoundBytes;
+  if (report.summary)
+    picture.arenaBytes = report.summary.getArenaBytes();
+
+  // The buffers that memopt-assign-offsets placed, over their lifetimes.
+  std::vector<Lifetime> lifetimes = computeLifetimes(model.graph, order);
+  AsmState state(function);
+  for (Operation *op : model.nodeOps) {
+    auto buffers = op->getAttrOfType<ArrayAttr>(attr_names::kBuffers);
+    if (!buffers || buffers.size() != op->getNumResults())
+      continue;
+    for (auto [result, attr] : llvm::zip(op->getResults(), buffers)) {
+      auto buffer = dyn_cast<BufferAttr>(attr);
+      std::optional<unsigned> id = model.getOwnValueId(result);
+      if (!buffer || !id || buffer.getSize() == 0)
+        continue;
+      picture.buffers.push_back(
+          {describeValue(result, state), op->getName().getStringRef().str(),
+           lifetimes[*id].start, lifetimes[*id].end, buffer.getOffset(),
+           buffer.getSize()});
+    }
+  }
+  return picture;
+}
+
+/// Columns of the text timeline: the report's width (`width`, else
+/// $COLUMNS, else 80) less the label.
+unsigned timelineColumns(unsigned width) {
+  if (width == 0) {
+    const char *columns = std::getenv("COLUMNS");
+    unsigned fromEnvironment = 0;
+    if (columns && !StringRef(columns).getAsInteger(10, fromEnvironment))
+      width = fromEnvironment;
+  }
+  if (width == 0)
+    width = 80;
+  return std::max(8u, width > 24 ? width - 24 : 0u);
+}
+
 struct MemOptReportPass
     : public memopt::impl::MemOptReportBase<MemOptReportPass> {
   using Base::Base;
 
   void runOnOperation() final {
-    if (format != "text" && format != "json") {
+    if (!llvm::is_contained({"text", "json", "html", "csv"}, format)) {
       getOperation().emitError()
           << "memopt-report: unknown format '" << format
-          << "'; expected 'text' or 'json'";
+          << "'; expected 'text', 'json', 'html' or 'csv'";
       return signalPassFailure();
     }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     ModelOptions modelOptions = makeModelOptions(inPlace);
     std::vector<FunctionReport> reports;
+    std::vector<report::FunctionPicture> pictures;
+    bool drawn = format == "html" || format == "csv";
     for (FunctionOpInterface function : getDefinedFunctions(getOperation())) {
       FailureOr<BlockMemoryModel> model =
           buildFunctionMemoryModel(function, extraction);
@@ -317,10 +440,15 @@ struct MemOptReportPass
         FunctionReport skipped;
         skipped.function = function.getName().str();
         skipped.skipped = "cannot be modelled (see the warning)";
+        if (drawn)
+          pictures.push_back({skipped.function, skipped.skipped});
         reports.push_back(std::move(skipped));
         continue;
       }
       reports.push_back(buildReport(function, *model, modelOptions, topValues));
+      if (drawn)
+        pictures.push_back(
+            buildPicture(function, *model, modelOptions, reports.back()));
     }
 
     std::string error;
@@ -337,9 +465,14 @@ struct MemOptReportPass
         array.push_back(toJson(report));
       os << llvm::formatv("{0:2}", llvm::json::Value(std::move(array)))
          << "\n";
+    } else if (format == "html") {
+      report::writeHtml(os, pictures, "memopt memory report");
+    } else if (format == "csv") {
+      report::writeCsv(os, pictures);
     } else {
+      unsigned columns = timelineColumns(width);
       for (const FunctionReport &report : reports)
-        printText(os, report);
+        printText(os, report, columns);
     }
     os.flush();
     file->keep();

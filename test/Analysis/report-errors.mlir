@@ -1,5 +1,5 @@
 // RUN: memopt-opt %s --memopt-report=format=xml -verify-diagnostics -o /dev/null
 
-// expected-error @below {{memopt-report: unknown format 'xml'; expected 'text' or 'json'}}
+// expected-error @below {{memopt-report: unknown format 'xml'; expected 'text', 'json', 'html' or 'csv'}}
 module {
 }

@@ -8,7 +8,7 @@
 // RUN: memopt-opt %s --memopt-report="top-values=0 format=json" -o /dev/null | FileCheck %s --check-prefix=NONE
 
 // TOP: value invalid for uint argument
-// FORMAT: error: memopt-report: unknown format 'yaml'; expected 'text' or 'json'
+// FORMAT: error: memopt-report: unknown format 'yaml'; expected 'text', 'json', 'html' or 'csv'
 // ALL: "largest_live_at_peak": [
 // ALL-NEXT: {
 // NONE: "largest_live_at_peak": [],

@@ -102,4 +102,37 @@ def MemOpt_SummaryAttr : MemOpt_Attr<"Summary", "summary"> {
   let genVerifyDecl = 1;
 }
 
+def MemOpt_TimelineAttr : MemOpt_Attr<"Timeline", "timeline"> {
+  let summary = "Live activation bytes of an earlier order of a function body";
+  let description = [{
+    Recorded by the passes that change a function body's order or ops
+    (`memory-schedule`, `memopt-remat`), in the function's `memopt.timelines`
+    array, for the order they replace, so that `memopt-report` can draw every
+    order the body went through on the same axes.
+
+    * `order`: what produced that order (`input` for the input order, else
+      the algorithm in `#memopt.summary`).
+    * `steps`: its number of steps (non-terminator ops).
+    * `live_bytes`: the largest live activation bytes of each of at most 256
+      buckets of consecutive steps; bucket `b` of `n` covers the steps from
+      `b * steps / n` to `(b + 1) * steps / n`, exclusive (integer
+      division), so that `n == steps` is one bucket per step. Non-negative,
+      at most `steps` entries and at least one when `steps > 0`.
+
+    Example: `#memopt.timeline<order = "input", steps = 3, live_bytes =
+    [512, 1536, 1280]>`.
+  }];
+  let parameters = (ins
+    StringRefParameter<"what produced the order">:$order,
+    "int64_t":$steps,
+    "::mlir::DenseI64ArrayAttr":$live_bytes
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// At most this many buckets are recorded.
+    static constexpr unsigned kMaxBuckets = 256;
+  }];
+}
+
 #endif // MEMOPT_DIALECT_MEMOPTATTRS_TD

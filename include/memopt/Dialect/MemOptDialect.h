@@ -23,6 +23,9 @@ inline constexpr llvm::StringLiteral kResident = "memopt.resident";
 inline constexpr llvm::StringLiteral kBuffers = "memopt.buffers";
 inline constexpr llvm::StringLiteral kSummary = "memopt.summary";
 inline constexpr llvm::StringLiteral kArenaSize = "memopt.arena_size";
+/// On a function: #memopt.timeline attributes of the orders its body had
+/// before the current one, oldest first.
+inline constexpr llvm::StringLiteral kTimelines = "memopt.timelines";
 /// User-given compute cost of one run of an op (memopt-remat).
 inline constexpr llvm::StringLiteral kCost = "memopt.cost";
 /// On an op cloned by memopt-remat: the index of the original in its block.

@@ -83,15 +83,6 @@ struct ArenaBuffer {
   int64_t size = 0;
 };
 
-/// A value live at the peak.
-struct LiveValue {
-  std::string name;
-  std::string op;
-  int64_t bytes = 0;
-  unsigned start = 0;
-  unsigned end = 0;
-};
-
 /// Everything the pictures show of one function.
 struct FunctionPicture {
   std::string name;
@@ -112,9 +103,9 @@ struct FunctionPicture {
   /// Placed buffers after offset assignment; empty when none were placed.
   std::vector<ArenaBuffer> buffers;
   std::optional<int64_t> arenaBytes;
-  /// The rows of the text report, as (label, value).
-  std::vector<std::pair<std::string, std::string>> numbers;
-  std::vector<LiveValue> largestAtPeak;
+  /// The numbers of the text report (peak, bound, largest values live at
+  /// the peak, what the passes did), shown as preformatted text.
+  std::string textReport;
 };
 
 /// Limits that keep the pictures of large functions small.

@@ -39,18 +39,24 @@ def MemOptReport : Pass<"memopt-report", "mlir::ModuleOp"> {
     Prints, per function, the activation peak with its step and op, the
     largest values live there, resident bytes and the lower bound, plus what
     earlier memopt passes recorded in `#memopt.summary` (schedule algorithm
-    and status, input-order peak, arena). `format=text` is for people,
-    `format=json` prints one JSON array with an object per function. The IR
-    is not changed.
+    and status, input-order peak, arena). `format=text` is for people, with
+    a timeline of live bytes in block characters; `format=json` prints one
+    JSON array with an object per function; `format=html` writes one
+    self-contained XHTML page with, per function, the memory timeline of
+    every order recorded in `memopt.timelines` and of the current one, the
+    arena map of the `#memopt.buffer`s and the report's numbers;
+    `format=csv` writes a row per step. The IR is not changed.
   }];
   let options = [
     pureDialectsOption, inPlaceOption,
     Option<"format", "format", "std::string", "\"text\"",
-           "Report format: text or json">,
+           "Report format: text, json, html or csv">,
     Option<"output", "output", "std::string", "\"-\"",
            "File to write the report to ('-' for stdout)">,
     Option<"topValues", "top-values", "unsigned", "5",
            "Number of largest live values listed at the peak">,
+    Option<"width", "width", "unsigned", "0",
+           "Width of the text report in columns (0: $COLUMNS, else 80)">,
   ];
 }
 
@@ -121,12 +127,13 @@ def MemOptStripAnnotations : Pass<"memopt-strip-annotations"> {
     `memopt.buffers` from every op. Run it before transformations that change
     results, such as bufferization, which would otherwise carry annotations
     that no longer describe the ops. With `all=true` it also removes function
-    summaries and arena sizes, so that tools without the memopt dialect (such
-    as mlir-runner) can read the output.
+    summaries, recorded timelines and arena sizes, so that tools without the
+    memopt dialect (such as mlir-runner) can read the output.
   }];
   let options = [
     Option<"all", "all", "bool", "false",
-           "Also remove memopt.summary and memopt.arena_size">,
+           "Also remove memopt.summary, memopt.timelines and "
+           "memopt.arena_size">,
   ];
 }
 

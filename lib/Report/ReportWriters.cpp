@@ -70,8 +70,8 @@ std::string report::renderSparkline(llvm::ArrayRef<int64_t> columns,
       line += ' ';
       continue;
     }
-    // Eighths rounded up, so that any live byte shows.
-    int64_t level = (int64_t)std::ceil(8.0 * double(value) / double(scaleMax));
+    // The nearest eighth, at least one so that any live byte shows.
+    int64_t level = std::llround(8.0 * double(value) / double(scaleMax));
     line += kBlocks[std::clamp<int64_t>(level, 1, 8) - 1];
   }
   return line;

@@ -50,7 +50,8 @@ struct Timeline {
 };
 
 /// Block characters (▁▂▃▄▅▆▇█) for `columns`, scaled so that `scaleMax` is a
-/// full block; zero is a space.
+/// full block and rounded to the nearest eighth; zero is a space, any other
+/// value at least ▁.
 std::string renderSparkline(llvm::ArrayRef<int64_t> columns, int64_t scaleMax);
 
 /// The column, out of min(steps, columns), that shows `step`.

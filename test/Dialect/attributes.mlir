@@ -41,3 +41,12 @@ func.func @largest_arena_size(%arena: memref<64xi8>) attributes {memopt.arena_si
 func.func @buffer_at_the_end() attributes {x = #memopt.buffer<9223372036854775744, 63, 64>} {
   return
 }
+
+// Timelines of earlier orders, one bucket per step or fewer.
+// CHECK-LABEL: func.func @timelines
+// CHECK-SAME: memopt.timelines = [#memopt.timeline<order = "input", steps = 3, live_bytes = [512, 1536, 1280]>, #memopt.timeline<order = "dp", steps = 1000, live_bytes = [7, 0]>]
+func.func @timelines() attributes {memopt.timelines = [
+    #memopt.timeline<order = "input", steps = 3, live_bytes = [512, 1536, 1280]>,
+    #memopt.timeline<order = "dp", steps = 1000, live_bytes = [7, 0]>]} {
+  return
+}

@@ -201,3 +201,46 @@ func.func @arena_size_on_op(%a: f32) -> f32 {
   %0 = arith.addf %a, %a {memopt.arena_size = 8 : i64} : f32
   return %0 : f32
 }
+
+// -----
+
+// expected-error @+1 {{timeline of 2 steps cannot have 3 buckets (1 to min(steps, 256))}}
+func.func @timeline_buckets() attributes {memopt.timelines = [#memopt.timeline<order = "input", steps = 2, live_bytes = [1, 2, 3]>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{timeline of 5 steps cannot have 0 buckets}}
+func.func @timeline_empty() attributes {memopt.timelines = [#memopt.timeline<order = "input", steps = 5, live_bytes = []>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{timeline live bytes must be non-negative}}
+func.func @timeline_negative() attributes {memopt.timelines = [#memopt.timeline<order = "input", steps = 2, live_bytes = [1, -2]>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{timeline steps must be non-negative, got -1}}
+func.func @timeline_steps() attributes {memopt.timelines = [#memopt.timeline<order = "input", steps = -1, live_bytes = []>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'memopt.timelines' must be an array of #memopt.timeline attributes}}
+func.func @timelines_not_array() attributes {memopt.timelines = 3} {
+  return
+}
+
+// -----
+
+func.func @timelines_on_op(%a: f32) -> f32 {
+  // expected-error @+1 {{'memopt.timelines' describes a function and cannot be placed on this op}}
+  %0 = arith.addf %a, %a {memopt.timelines = []} : f32
+  return %0 : f32
+}

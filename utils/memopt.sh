@@ -4,10 +4,13 @@
 # runs every test through ctest (`test`), runs every test with memopt's code
 # under AddressSanitizer and UndefinedBehaviorSanitizer (`sanitize`, in
 # build-asan/), or fuzzes every pass pipeline with libFuzzer (`fuzz`, in
-# build-fuzz/, with clang; the corpus and crashes stay there).
+# build-fuzz/, with clang; the corpus and crashes stay there), or runs the
+# whole benchmark suite and writes docs/benchmarks.md with tables and SVG
+# plots (`bench`; long, never part of the tests).
 #
 #   utils/memopt.sh demo [model]   # model: any memopt-modelgen.py name
 #   utils/memopt.sh test
+#   utils/memopt.sh bench [options] # benchmarks/bench-report.py --help
 #   utils/memopt.sh sanitize
 #   utils/memopt.sh fuzz [seconds] # default 600; extra libFuzzer flags in
 #                                  # MEMOPT_FUZZ_FLAGS
@@ -62,6 +65,11 @@ run_demo() {
   echo "memopt: the annotated program is in $dir/$model.memopt.mlir" >&2
 }
 
+run_bench() {
+  MEMOPT_BENCH_COMMAND="utils/memopt.sh bench${*:+ $*}" \
+    python3 "$root/benchmarks/bench-report.py" --build "$build" "$@"
+}
+
 run_tests() {
   ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
 }
@@ -106,6 +114,13 @@ test)
   configure_and_build
   run_tests
   ;;
+bench)
+  build=${MEMOPT_BUILD_DIR:-$root/build}
+  install_missing_packages "${packages[@]}"
+  configure_and_build
+  shift
+  run_bench "$@"
+  ;;
 sanitize)
   build=${MEMOPT_BUILD_DIR:-$root/build-asan}
   install_missing_packages "${packages[@]}"
@@ -121,7 +136,7 @@ fuzz)
   run_fuzz "$@"
   ;;
 *)
-  echo "usage: $0 demo [model] | test | sanitize | fuzz [seconds]" >&2
+  echo "usage: $0 demo [model] | test | bench [options] | sanitize | fuzz [seconds]" >&2
   exit 2
   ;;
 esac

@@ -59,10 +59,9 @@ LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult
-TimelineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                     StringRef order, int64_t steps,
-                     DenseI64ArrayAttr liveBytes) {
+LogicalResult TimelineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef order, int64_t steps,
+                                   DenseI64ArrayAttr liveBytes) {
   if (steps < 0)
     return emitError() << "timeline steps must be non-negative, got " << steps;
   if (!liveBytes)
@@ -70,8 +69,8 @@ TimelineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   int64_t buckets = liveBytes.size();
   if (buckets > steps || buckets > kMaxBuckets || (steps > 0 && buckets == 0))
     return emitError() << "timeline of " << steps << " steps cannot have "
-                       << buckets << " buckets (1 to min(steps, "
-                       << kMaxBuckets << "))";
+                       << buckets << " buckets (1 to min(steps, " << kMaxBuckets
+                       << "))";
   if (llvm::any_of(liveBytes.asArrayRef(), [](int64_t b) { return b < 0; }))
     return emitError() << "timeline live bytes must be non-negative";
   return success();

@@ -27,8 +27,8 @@ std::vector<int64_t> report::bucketMax(llvm::ArrayRef<int64_t> values,
   for (unsigned bucket = 0; bucket < buckets; ++bucket) {
     unsigned begin = bucketStart(bucket, buckets, steps);
     unsigned end = bucketStart(bucket + 1, buckets, steps);
-    result[bucket] = *std::max_element(values.begin() + begin,
-                                       values.begin() + end);
+    result[bucket] =
+        *std::max_element(values.begin() + begin, values.begin() + end);
   }
   return result;
 }
@@ -62,8 +62,7 @@ std::vector<int64_t> Timeline::columns(unsigned columns) const {
 
 std::string report::renderSparkline(llvm::ArrayRef<int64_t> columns,
                                     int64_t scaleMax) {
-  static const char *const kBlocks[] = {"▁", "▂", "▃", "▄",
-                                        "▅", "▆", "▇", "█"};
+  static const char *const kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
   std::string line;
   for (int64_t value : columns) {
     if (value <= 0 || scaleMax <= 0) {
@@ -77,8 +76,7 @@ std::string report::renderSparkline(llvm::ArrayRef<int64_t> columns,
   return line;
 }
 
-unsigned report::columnOfStep(unsigned step, unsigned steps,
-                              unsigned columns) {
+unsigned report::columnOfStep(unsigned step, unsigned steps, unsigned columns) {
   unsigned count = std::min(steps, columns);
   if (count == 0)
     return 0;
@@ -245,12 +243,12 @@ struct Frame {
       os << "<text class=\"tick\" x=\"" << coord(x(tick)) << "\" y=\""
          << coord(height - bottom + 16) << "\" text-anchor=\"middle\">"
          << (int64_t)tick << "</text>";
-    os << "<text class=\"axis-title\" x=\"" << coord(width - right)
-       << "\" y=\"" << coord(height - 6) << "\" text-anchor=\"end\">step"
+    os << "<text class=\"axis-title\" x=\"" << coord(width - right) << "\" y=\""
+       << coord(height - 6) << "\" text-anchor=\"end\">step"
        << "</text><text class=\"axis-title\" x=\"8\" y=\"" << coord(top - 12)
        << "\">" << yTitle << "</text>";
-    os << "<rect class=\"frame\" x=\"" << coord(left) << "\" y=\""
-       << coord(top) << "\" width=\"" << coord(plotWidth()) << "\" height=\""
+    os << "<rect class=\"frame\" x=\"" << coord(left) << "\" y=\"" << coord(top)
+       << "\" width=\"" << coord(plotWidth()) << "\" height=\""
        << coord(plotHeight()) << "\"/></g>";
   }
 };
@@ -301,8 +299,8 @@ std::string report::renderTimelineSvg(const FunctionPicture &function,
   frame.yMax = std::max<double>(1, largest * 1.12);
   // Columns in proportion to each order's length, on shared axes.
   auto columnsFor = [&](unsigned steps) {
-    return std::max(1u, unsigned(uint64_t(limits.columns) * steps /
-                                 frame.steps));
+    return std::max(1u,
+                    unsigned(uint64_t(limits.columns) * steps / frame.steps));
   };
 
   std::string svg;
@@ -313,16 +311,15 @@ std::string report::renderTimelineSvg(const FunctionPicture &function,
      << function.peakBytes << "\" width=\"" << frame.width << "\" height=\""
      << frame.height << "\" viewBox=\"0 0 " << frame.width << " "
      << frame.height << "\">";
-  os << "<title>memory timeline of @" << escapeXml(function.name)
-     << "</title>";
+  os << "<title>memory timeline of @" << escapeXml(function.name) << "</title>";
   frame.drawAxes(os, "live activation bytes");
 
   // Earlier orders first, the current one on top.
   double legendX = frame.left;
   auto legend = [&](const char *color, const std::string &text, bool dashed) {
     os << "<line x1=\"" << coord(legendX) << "\" x2=\"" << coord(legendX + 18)
-       << "\" y1=\"14\" y2=\"14\" stroke=\"" << color
-       << "\" stroke-width=\"3\"" << (dashed ? " stroke-dasharray=\"5 3\"" : "")
+       << "\" y1=\"14\" y2=\"14\" stroke=\"" << color << "\" stroke-width=\"3\""
+       << (dashed ? " stroke-dasharray=\"5 3\"" : "")
        << "/><text class=\"legend\" x=\"" << coord(legendX + 22)
        << "\" y=\"18\">" << escapeXml(text) << "</text>";
     legendX += 30 + 7.0 * text.size();
@@ -345,8 +342,8 @@ std::string report::renderTimelineSvg(const FunctionPicture &function,
   if (!columns.empty()) {
     std::string line = outline(frame, columns, current.steps);
     os << "<path class=\"current-area\" d=\"" << line << "V"
-       << coord(frame.y(0)) << "H" << coord(frame.x(0))
-       << "Z\" fill=\"" << kCurrentColor << "\" fill-opacity=\"0.18\"/>";
+       << coord(frame.y(0)) << "H" << coord(frame.x(0)) << "Z\" fill=\""
+       << kCurrentColor << "\" fill-opacity=\"0.18\"/>";
     os << "<path class=\"order current\" data-order=\""
        << escapeXml(current.order) << "\" d=\"" << line
        << "\" fill=\"none\" stroke=\"" << kCurrentColor
@@ -359,9 +356,8 @@ std::string report::renderTimelineSvg(const FunctionPicture &function,
 
   if (function.lowerBoundBytes > 0) {
     std::string y = coord(frame.y(function.lowerBoundBytes));
-    os << "<line class=\"lower-bound\" x1=\"" << coord(frame.left)
-       << "\" x2=\"" << coord(frame.width - frame.right) << "\" y1=\"" << y
-       << "\" y2=\"" << y
+    os << "<line class=\"lower-bound\" x1=\"" << coord(frame.left) << "\" x2=\""
+       << coord(frame.width - frame.right) << "\" y1=\"" << y << "\" y2=\"" << y
        << "\" stroke=\"#555\" stroke-dasharray=\"2 3\"/><text class=\"note\" "
           "x=\""
        << coord(frame.width - frame.right - 4) << "\" y=\"" << y
@@ -378,10 +374,9 @@ std::string report::renderTimelineSvg(const FunctionPicture &function,
     for (unsigned step = begin; step < end; ++step)
       if (function.bytes.during[step] > function.bytes.during[top])
         top = step;
-    os << "<rect x=\"" << coord(frame.x(begin)) << "\" y=\""
-       << coord(frame.top) << "\" width=\""
-       << coord(frame.x(end) - frame.x(begin)) << "\" height=\""
-       << coord(frame.plotHeight()) << "\"><title>";
+    os << "<rect x=\"" << coord(frame.x(begin)) << "\" y=\"" << coord(frame.top)
+       << "\" width=\"" << coord(frame.x(end) - frame.x(begin))
+       << "\" height=\"" << coord(frame.plotHeight()) << "\"><title>";
     if (end - begin > 1)
       os << "steps " << begin << "-" << end - 1 << ": ";
     os << escapeXml(shortBytes(function.bytes.during[top])) << " at step "
@@ -402,8 +397,8 @@ std::string report::renderTimelineSvg(const FunctionPicture &function,
                          ? function.stepOps[function.peakStep]
                          : "";
     os << "<line class=\"peak-line\" x1=\"" << coord(x) << "\" x2=\""
-       << coord(x) << "\" y1=\"" << coord(y) << "\" y2=\""
-       << coord(frame.y(0)) << "\" stroke=\"#000\" stroke-dasharray=\"3 2\"/>"
+       << coord(x) << "\" y1=\"" << coord(y) << "\" y2=\"" << coord(frame.y(0))
+       << "\" stroke=\"#000\" stroke-dasharray=\"3 2\"/>"
        << "<circle cx=\"" << coord(x) << "\" cy=\"" << coord(y)
        << "\" r=\"4\" fill=\"#000\"><title>peak at step " << function.peakStep
        << " " << escapeXml(op) << "</title></circle>";
@@ -453,8 +448,8 @@ std::string report::renderArenaSvg(const FunctionPicture &function,
   for (unsigned index : drawn)
     totalArea += area(index);
   if (drawn.size() > limits.maxBuffers) {
-    llvm::stable_sort(drawn,
-                      [&](unsigned a, unsigned b) { return area(a) > area(b); });
+    llvm::stable_sort(
+        drawn, [&](unsigned a, unsigned b) { return area(a) > area(b); });
     drawn.resize(limits.maxBuffers);
     llvm::sort(drawn);
   }
@@ -480,8 +475,8 @@ std::string report::renderArenaSvg(const FunctionPicture &function,
     double x0 = frame.x(buffer.start), x1 = frame.x(buffer.end + 1);
     double y0 = frame.y(buffer.offset + buffer.size),
            y1 = frame.y(buffer.offset);
-    os << "<rect x=\"" << coord(x0) << "\" y=\"" << coord(y0)
-       << "\" width=\"" << coord(std::max(0.6, x1 - x0)) << "\" height=\""
+    os << "<rect x=\"" << coord(x0) << "\" y=\"" << coord(y0) << "\" width=\""
+       << coord(std::max(0.6, x1 - x0)) << "\" height=\""
        << coord(std::max(0.6, y1 - y0)) << "\" fill=\"" << colorOf(buffer.op)
        << "\"><title>" << escapeXml(buffer.name) << " " << escapeXml(buffer.op)
        << ": " << escapeXml(formatBytes(buffer.size)) << " at offset "
@@ -504,21 +499,20 @@ std::string report::renderArenaSvg(const FunctionPicture &function,
        << "\" x2=\"" << coord(frame.width - frame.right) << "\" y1=\"" << y
        << "\" y2=\"" << y << "\" stroke=\"" << color
        << "\" stroke-width=\"1.5\"" << dash << "/><text class=\"note\" x=\""
-       << coord(frame.width - frame.right - 4) << "\" y=\"" << y
-       << "\" dy=\"" << dy << "\" text-anchor=\"end\" fill=\"" << color
-       << "\">" << escapeXml(label) << "</text>";
+       << coord(frame.width - frame.right - 4) << "\" y=\"" << y << "\" dy=\""
+       << dy << "\" text-anchor=\"end\" fill=\"" << color << "\">"
+       << escapeXml(label) << "</text>";
   };
-  level("max-live", function.peakBytes, "#d62728",
-        " stroke-dasharray=\"6 3\"",
+  level("max-live", function.peakBytes, "#d62728", " stroke-dasharray=\"6 3\"",
         "max-live " + shortBytes(function.peakBytes), 13);
   std::string over =
       function.peakBytes > 0
           ? llvm::formatv(" (+{0:F1}%)", 100.0 * (arena - function.peakBytes) /
-                                              function.peakBytes)
+                                             function.peakBytes)
                 .str()
           : "";
-  level("arena-size", arena, "#000", "",
-        "arena " + shortBytes(arena) + over, -4);
+  level("arena-size", arena, "#000", "", "arena " + shortBytes(arena) + over,
+        -4);
   if (drawn.size() < function.buffers.size())
     os << "<text class=\"note\" x=\"" << coord(frame.left) << "\" y=\""
        << coord(frame.height - 4) << "\">the " << withSeparators(drawn.size())

@@ -80,10 +80,9 @@ SummaryAttr memopt::getCurrentSummary(FunctionOpInterface function,
   return summary;
 }
 
-ReplacedOrder
-memopt::describeReplacedOrder(FunctionOpInterface function,
-                              const BlockMemoryModel &model,
-                              const ModelOptions &modelOptions) {
+ReplacedOrder memopt::describeReplacedOrder(FunctionOpInterface function,
+                                            const BlockMemoryModel &model,
+                                            const ModelOptions &modelOptions) {
   SummaryAttr summary = getCurrentSummary(function, model, modelOptions);
   MemoryProfile profile =
       computeProfile(model.graph, inputOrder(model.graph), modelOptions);
@@ -93,9 +92,9 @@ memopt::describeReplacedOrder(FunctionOpInterface function,
   replaced.timeline = TimelineAttr::get(
       context, summary ? summary.getAlgorithm() : "input",
       profile.liveBytes.size(),
-      DenseI64ArrayAttr::get(context,
-                             report::bucketMax(profile.liveBytes,
-                                               TimelineAttr::kMaxBuckets)));
+      DenseI64ArrayAttr::get(
+          context,
+          report::bucketMax(profile.liveBytes, TimelineAttr::kMaxBuckets)));
   return replaced;
 }
 

@@ -111,12 +111,11 @@ std::string describeValue(Value value, AsmState &state) {
 std::vector<report::Timeline> getRecordedTimelines(Operation *function) {
   std::vector<report::Timeline> timelines;
   if (auto array = function->getAttrOfType<ArrayAttr>(attr_names::kTimelines))
-    for (TimelineAttr timeline : array.getAsRange<TimelineAttr>())
-    {
+    for (TimelineAttr timeline : array.getAsRange<TimelineAttr>()) {
       ArrayRef<int64_t> buckets = timeline.getLiveBytes().asArrayRef();
-      timelines.push_back({timeline.getOrder().str(),
-                           unsigned(timeline.getSteps()),
-                           std::vector<int64_t>(buckets.begin(), buckets.end())});
+      timelines.push_back(
+          {timeline.getOrder().str(), unsigned(timeline.getSteps()),
+           std::vector<int64_t>(buckets.begin(), buckets.end())});
     }
   return timelines;
 }
@@ -203,9 +202,9 @@ std::string humanBytes(int64_t bytes) {
 void printTimeline(llvm::raw_ostream &os, const FunctionReport &report,
                    unsigned columns) {
   std::vector<report::Timeline> orders = report.history;
-  orders.push_back({report.summary ? report.summary.getAlgorithm().str()
-                                   : "input",
-                    unsigned(report.liveBytes.size()), report.liveBytes});
+  orders.push_back(
+      {report.summary ? report.summary.getAlgorithm().str() : "input",
+       unsigned(report.liveBytes.size()), report.liveBytes});
   unsigned steps = 0;
   int64_t scaleMax = 0;
   for (const report::Timeline &order : orders) {
@@ -219,8 +218,8 @@ void printTimeline(llvm::raw_ostream &os, const FunctionReport &report,
     return std::max(1u, unsigned(uint64_t(columns) * order.steps / steps));
   };
   for (const report::Timeline &order : orders) {
-    std::string label = orders.size() == 1 ? "timeline"
-                                           : "timeline " + order.order;
+    std::string label =
+        orders.size() == 1 ? "timeline" : "timeline " + order.order;
     os << "  " << llvm::left_justify(label, 20) << " "
        << report::renderSparkline(order.columns(columnsOf(order)), scaleMax)
        << "\n";
@@ -394,10 +393,10 @@ report::FunctionPicture buildPicture(FunctionOpInterface function,
       std::optional<unsigned> id = model.getOwnValueId(result);
       if (!buffer || !id || buffer.getSize() == 0)
         continue;
-      picture.buffers.push_back(
-          {describeValue(result, state), op->getName().getStringRef().str(),
-           lifetimes[*id].start, lifetimes[*id].end, buffer.getOffset(),
-           buffer.getSize()});
+      picture.buffers.push_back({describeValue(result, state),
+                                 op->getName().getStringRef().str(),
+                                 lifetimes[*id].start, lifetimes[*id].end,
+                                 buffer.getOffset(), buffer.getSize()});
     }
   }
   return picture;

@@ -18,7 +18,8 @@ TEST(ReportWriters, BucketsPartitionTheSteps) {
       EXPECT_EQ(bucketStart(0, count, steps), 0u);
       EXPECT_EQ(bucketStart(count, count, steps), steps);
       for (unsigned b = 0; b < count; ++b)
-        EXPECT_LT(bucketStart(b, count, steps), bucketStart(b + 1, count, steps))
+        EXPECT_LT(bucketStart(b, count, steps),
+                  bucketStart(b + 1, count, steps))
             << "empty bucket " << b << " of " << count << " over " << steps;
     }
 }
@@ -54,8 +55,7 @@ TEST(ReportWriters, RebucketingIsAnUpperBoundThatKeepsThePeak) {
     std::vector<int64_t> values(1 + random() % 3000);
     for (int64_t &value : values)
       value = random() % 1000;
-    Timeline recorded{"input", unsigned(values.size()),
-                      bucketMax(values, 256)};
+    Timeline recorded{"input", unsigned(values.size()), bucketMax(values, 256)};
     for (unsigned width : {1u, 56u, 440u}) {
       std::vector<int64_t> columns = recorded.columns(width);
       std::vector<int64_t> exact = bucketMax(values, width);
@@ -128,12 +128,11 @@ FunctionPicture picture(unsigned steps) {
   auto peak = std::max_element(live.begin(), live.end());
   function.peakBytes = *peak;
   function.peakStep = peak - live.begin();
-  function.history.push_back({"input", steps + steps / 10,
-                              bucketMax(live, 256)});
+  function.history.push_back(
+      {"input", steps + steps / 10, bucketMax(live, 256)});
   for (unsigned step = 0; step < steps; ++step)
-    function.buffers.push_back(
-        {"v" + std::to_string(step), "tosa.add", step, step + 1,
-         int64_t(step % 10) * 100, 100});
+    function.buffers.push_back({"v" + std::to_string(step), "tosa.add", step,
+                                step + 1, int64_t(step % 10) * 100, 100});
   return function;
 }
 
@@ -145,8 +144,8 @@ TEST(ReportWriters, LargeFunctionsStayBounded) {
   EXPECT_LT(arena.size(), 800000u);
   EXPECT_NE(arena.find("the 3,000 largest of 50,000 buffers are drawn"),
             std::string::npos);
-  EXPECT_NE(timeline.find("data-bytes=\"" +
-                          std::to_string(function.peakBytes) + "\""),
+  EXPECT_NE(timeline.find("data-bytes=\"" + std::to_string(function.peakBytes) +
+                          "\""),
             std::string::npos);
 }
 

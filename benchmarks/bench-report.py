@@ -70,12 +70,17 @@ def load():
         return "unknown"
 
 
-def run(cmd):
-    """Runs `cmd`, returns its standard output; fails loudly."""
+def run(cmd, required=True):
+    """Runs `cmd`, returns its standard output. A failure stops the run when
+    `required`, else is noted in the output and the run goes on."""
     print("bench: " + " ".join(shlex.quote(c) for c in cmd), file=sys.stderr)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
     if proc.returncode != 0:
-        sys.exit(f"bench: {cmd[0]} failed with {proc.returncode}")
+        message = f"{os.path.basename(cmd[0])} failed with {proc.returncode}"
+        if required:
+            sys.exit("bench: " + message)
+        print("bench: " + message, file=sys.stderr)
+        return proc.stdout + f"\n\n(**{message}**; see its error output)\n"
     return proc.stdout
 
 
@@ -181,17 +186,19 @@ def remat_table(build, shared):
     lines = ["| graph | nodes | ratio | budget | added cost | TDI % | status "
              "| s |", "|---|---|---|---|---|---|---|---|"]
     for ratio in ("0.9", "0.8"):
-        out = run([tool, "--json", "--algorithm=greedy", f"--ratio={ratio}"]
-                  + graphs)
+        out = run([tool, "--json", "--algorithm=greedy",
+                   f"--budget-ratio={ratio}"] + graphs, required=False)
         for line in out.splitlines():
             if not line.startswith("{"):
                 continue
             r = json.loads(line)
+            met = r["status"] != "infeasible"
+            status = r["status"] if met else f"infeasible (floor {r['floor']})"
+            added = r.get("added_cost", "-") if met else "-"
+            tdi = f"{r.get('tdi_percent', 0):.3f}" if met else "-"
             lines.append(
                 f"| {r['graph']} | {r['nodes']} | {ratio} | {r['budget']} | "
-                f"{r.get('added_cost', '-')} | "
-                f"{r.get('tdi_percent', 0):.3f} | {r['status']} | "
-                f"{r.get('seconds', 0):.2f} |")
+                f"{added} | {tdi} | {status} | {r.get('seconds', 0):.2f} |")
     return "\n".join(lines)
 
 
@@ -238,7 +245,8 @@ def main():
     instances = None
     if shared and os.path.isdir(os.path.join(args.shared, "instances")):
         instances = run([os.path.join(ROOT, "benchmarks", "run-instances.sh"),
-                         args.build, args.shared, args.time_limit])
+                         args.build, args.shared, args.time_limit],
+                        required=False)
     remat = remat_table(args.build, args.shared) if shared else None
 
     # Plots.

@@ -294,7 +294,8 @@ def main():
         f"- time limit per algorithm and function: {args.time_limit} s; "
         "times are wall-clock on a shared machine",
         "- shared models and instances: " + (
-            args.shared if shared else "absent or not asked for (skipped)"),
+            f"`{os.path.relpath(args.shared, ROOT)}`" if shared
+            else "absent or not asked for (skipped)"),
         "",
         f"![peak per algorithm against the lower bound]({rel}/schedule-peaks.svg)",
         "",

@@ -60,6 +60,8 @@ def sched_configs(tl=0.2):
         ("plan", ["--memory-schedule=time-limit=%g" % tl, "--memopt-assign-offsets=algorithm=best",
                   "--memopt-report"], []),
         ("plan-strip", ["--memopt-plan=time-limit=%g" % tl, "--memopt-strip-annotations=all"], []),
+        ("plan-html", ["--memory-schedule=time-limit=%g" % tl, "--memopt-assign-offsets=algorithm=best",
+                       "--memopt-report=format=html", "--memopt-report=format=csv"], []),
     ]
     return out
 

@@ -70,4 +70,10 @@ run(COMMAND ${build}/downstream-opt ${input}
     "--pass-pipeline=builtin.module(func.func(memopt-annotate,memory-schedule{algorithm=dp}))"
     OUTPUT output)
 expect("${output}" "status = optimal, input_peak_bytes = 804")
+# The transform route: a script picks the function.
+run(COMMAND ${build}/downstream-opt ${input}
+    --transform-preload-library=transform-library-paths=${EXAMPLE_SOURCE_DIR}/schedule-chosen.mlir
+    --transform-interpreter -o /dev/null OUTPUT output)
+expect("${output}" "memopt report for @two_branches")
+expect("${output}" "arena")
 message(STATUS "memopt installed, found and used by a downstream project")

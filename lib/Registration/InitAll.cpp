@@ -49,11 +49,11 @@ void memopt::registerMemOptDialect(DialectRegistry &registry) {
 void memopt::registerMemOptOptDialects(DialectRegistry &registry) {
   registerMemOptDialect(registry);
   registry.insert<arith::ArithDialect, async::AsyncDialect,
-                  bufferization::BufferizationDialect,
-                  cf::ControlFlowDialect, func::FuncDialect,
-                  linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
-                  memref::MemRefDialect, ml_program::MLProgramDialect,
-                  scf::SCFDialect, tensor::TensorDialect, tosa::TosaDialect,
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
+                  math::MathDialect, memref::MemRefDialect,
+                  ml_program::MLProgramDialect, scf::SCFDialect,
+                  tensor::TensorDialect, tosa::TosaDialect,
                   transform::TransformDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   // What --buffer-deallocation-pipeline needs to place and lower deallocs.

@@ -88,9 +88,10 @@ struct MemOptArenaPass
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     extraction.allowUnsizedValues = true;
     if (arenaMode == "alloc") {
-      if (failed(forEachFunction(getOperation(), [&](FunctionOpInterface function) {
-            return planFunction(function, extraction, *packing, nullptr);
-          })))
+      if (failed(forEachFunction(
+              getOperation(), [&](FunctionOpInterface function) {
+                return planFunction(function, extraction, *packing, nullptr);
+              })))
         signalPassFailure();
       return;
     }

@@ -40,9 +40,11 @@ struct MemOptAssignOffsetsPass
       return signalPassFailure();
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     ModelOptions modelOptions = makeModelOptions(inPlace);
-    if (failed(forEachFunction(getOperation(), [&](FunctionOpInterface function) {
-          return assignOffsets(function, extraction, modelOptions, *packing);
-        })))
+    if (failed(
+            forEachFunction(getOperation(), [&](FunctionOpInterface function) {
+              return assignOffsets(function, extraction, modelOptions,
+                                   *packing);
+            })))
       signalPassFailure();
   }
 

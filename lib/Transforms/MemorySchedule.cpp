@@ -76,7 +76,8 @@ struct MemorySchedulePass
     if (!parsed) {
       getOperation()->emitError()
           << "memory-schedule: unknown algorithm '" << algorithm
-          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto";
+          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or "
+             "auto";
       return signalPassFailure();
     }
     std::optional<double> seconds =
@@ -98,15 +99,16 @@ struct MemorySchedulePass
     options.model = makeModelOptions(inPlace);
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
 
-    if (failed(forEachFunction(getOperation(), [&](FunctionOpInterface function) {
-          return scheduleFunction(function, extraction, options);
-        })))
+    if (failed(
+            forEachFunction(getOperation(), [&](FunctionOpInterface function) {
+              return scheduleFunction(function, extraction, options);
+            })))
       signalPassFailure();
   }
 
   LogicalResult scheduleFunction(FunctionOpInterface function,
-                        const ExtractionOptions &extraction,
-                        const ScheduleOptions &options) {
+                                 const ExtractionOptions &extraction,
+                                 const ScheduleOptions &options) {
     FailureOr<BlockMemoryModel> model =
         buildFunctionMemoryModel(function, extraction);
     if (failed(model))

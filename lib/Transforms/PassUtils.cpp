@@ -14,8 +14,7 @@
 using namespace mlir;
 using namespace memopt;
 
-SmallVector<FunctionOpInterface>
-memopt::getDefinedFunctions(Operation *root) {
+SmallVector<FunctionOpInterface> memopt::getDefinedFunctions(Operation *root) {
   SmallVector<FunctionOpInterface> functions;
   root->walk<WalkOrder::PreOrder>([&](FunctionOpInterface function) {
     if (!function.isExternal())
@@ -34,8 +33,7 @@ bool memopt::canProcessFunctionsOf(RegisteredOperationName name) {
 }
 
 LogicalResult memopt::forEachFunction(
-    Operation *root,
-    function_ref<LogicalResult(FunctionOpInterface)> process) {
+    Operation *root, function_ref<LogicalResult(FunctionOpInterface)> process) {
   if (auto function = dyn_cast<FunctionOpInterface>(root))
     return function.isExternal() ? success() : process(function);
   SmallVector<FunctionOpInterface> functions = getDefinedFunctions(root);
@@ -71,13 +69,14 @@ std::optional<std::string> memopt::getVerifierError(Operation *op) {
   // Functions are verified in parallel: diagnostics of other threads are not
   // this verifier's.
   uint64_t thread = llvm::get_threadid();
-  ScopedDiagnosticHandler handler(op->getContext(), [&](Diagnostic &diagnostic) {
+  auto collect = [&](Diagnostic &diagnostic) {
     if (llvm::get_threadid() != thread)
       return failure();
     if (message.empty())
       message = diagnostic.str();
     return success();
-  });
+  };
+  ScopedDiagnosticHandler handler(op->getContext(), collect);
   if (succeeded(verify(op)))
     return std::nullopt;
   return message;

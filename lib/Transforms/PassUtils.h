@@ -43,8 +43,7 @@ bool canProcessFunctionsOf(mlir::RegisteredOperationName name);
 /// `process` must touch nothing but its function. Fails if any call failed.
 mlir::LogicalResult forEachFunction(
     mlir::Operation *root,
-    llvm::function_ref<mlir::LogicalResult(mlir::FunctionOpInterface)>
-        process);
+    llvm::function_ref<mlir::LogicalResult(mlir::FunctionOpInterface)> process);
 
 /// Time limits above this many seconds (about 31 years), `inf` included,
 /// mean no limit.

@@ -135,9 +135,9 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
 
   void runOnOperation() final {
     if (algorithm != "greedy" && algorithm != "exact" && algorithm != "auto") {
-      getOperation()->emitError() << "memopt-remat: unknown algorithm '"
-                                 << algorithm
-                                 << "'; expected greedy, exact or auto";
+      getOperation()->emitError()
+          << "memopt-remat: unknown algorithm '" << algorithm
+          << "'; expected greedy, exact or auto";
       return signalPassFailure();
     }
     if ((budget > 0) == (budgetRatio > 0) || budget < 0 || budgetRatio < 0 ||
@@ -148,9 +148,10 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
       return signalPassFailure();
     }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
-    if (failed(forEachFunction(getOperation(), [&](FunctionOpInterface function) {
-          return rematFunction(function, extraction);
-        })))
+    if (failed(
+            forEachFunction(getOperation(), [&](FunctionOpInterface function) {
+              return rematFunction(function, extraction);
+            })))
       signalPassFailure();
   }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for memopt, builds it, and then either runs
 # memopt-opt on a generated model and prints the memory report (`demo`),
+# runs a generated model end to end, without and with memopt, down to LLVM
+# and mlir-runner, printing both outputs and the memory (`e2e`),
 # runs every test through ctest (`test`), runs every test with memopt's code
 # under AddressSanitizer and UndefinedBehaviorSanitizer (`sanitize`, in
 # build-asan/), or fuzzes every pass pipeline with libFuzzer (`fuzz`, in
@@ -9,6 +11,7 @@
 # plots (`bench`; long, never part of the tests).
 #
 #   utils/memopt.sh demo [model]   # model: any memopt-modelgen.py name
+#   utils/memopt.sh e2e [model [generator options]]  # default tiny_cnn
 #   utils/memopt.sh test
 #   utils/memopt.sh bench [options] # benchmarks/bench-report.py --help
 #   utils/memopt.sh sanitize
@@ -70,6 +73,13 @@ run_bench() {
     python3 "$root/benchmarks/bench-report.py" --build "$build" "$@"
 }
 
+run_e2e() {
+  local model=${1:-tiny_cnn}
+  [ $# -gt 0 ] && shift
+  python3 "$root/examples/e2e/run.py" --build "$build" --model "$model" \
+    ${1:+-- "$@"}
+}
+
 run_tests() {
   ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
 }
@@ -108,6 +118,13 @@ demo)
   shift
   run_demo "$@"
   ;;
+e2e)
+  build=${MEMOPT_BUILD_DIR:-$root/build}
+  install_missing_packages "${packages[@]}"
+  configure_and_build
+  shift
+  run_e2e "$@"
+  ;;
 test)
   build=${MEMOPT_BUILD_DIR:-$root/build}
   install_missing_packages "${packages[@]}"
@@ -136,7 +153,7 @@ fuzz)
   run_fuzz "$@"
   ;;
 *)
-  echo "usage: $0 demo [model] | test | bench [options] | sanitize | fuzz [seconds]" >&2
+  echo "usage: $0 demo [model] | e2e [model [options]] | test | bench [options] | sanitize | fuzz [seconds]" >&2
   exit 2
   ;;
 esac

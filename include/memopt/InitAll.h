@@ -12,13 +12,15 @@ void registerMemOptDialect(mlir::DialectRegistry &registry);
 
 /// Registers memopt's dialect and the upstream dialects memopt-opt users
 /// bring: func, arith, math, tensor, linalg, tosa, memref, bufferization,
-/// scf, ml_program, async, and what bufferizing them, placing their
-/// deallocations and lowering them to LLVM need.
+/// scf, ml_program, async, transform (with transform.structured.match), and
+/// what bufferizing them, placing their deallocations and lowering them to
+/// LLVM need.
 void registerMemOptOptDialects(mlir::DialectRegistry &registry);
 
 /// Registers the upstream passes memopt-opt offers next to memopt's, with the
 /// pipelines docs/Usage.md uses (--tosa-to-linalg-pipeline,
-/// --buffer-deallocation-pipeline).
+/// --buffer-deallocation-pipeline) and the transform dialect's passes
+/// (--transform-interpreter, --transform-preload-library).
 void registerUpstreamPasses();
 
 } // namespace memopt

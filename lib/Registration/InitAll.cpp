@@ -21,6 +21,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/TransformOps/DialectExtension.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Transforms/SubsetInsertionOpInterfaceImpl.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -35,6 +36,8 @@
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
+#include "mlir/Dialect/Transform/IR/TransformDialect.h"
+#include "mlir/Dialect/Transform/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -46,11 +49,12 @@ void memopt::registerMemOptDialect(DialectRegistry &registry) {
 void memopt::registerMemOptOptDialects(DialectRegistry &registry) {
   registerMemOptDialect(registry);
   registry.insert<arith::ArithDialect, async::AsyncDialect,
-                  bufferization::BufferizationDialect,
-                  cf::ControlFlowDialect, func::FuncDialect,
-                  linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
-                  memref::MemRefDialect, ml_program::MLProgramDialect,
-                  scf::SCFDialect, tensor::TensorDialect, tosa::TosaDialect>();
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
+                  math::MathDialect, memref::MemRefDialect,
+                  ml_program::MLProgramDialect, scf::SCFDialect,
+                  tensor::TensorDialect, tosa::TosaDialect,
+                  transform::TransformDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   // What --buffer-deallocation-pipeline needs to place and lower deallocs.
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
@@ -64,6 +68,9 @@ void memopt::registerMemOptOptDialects(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   func::registerInlinerExtension(registry);
+  // transform.structured.match, to pick the functions that
+  // transform.apply_registered_pass runs memopt's passes on.
+  linalg::registerTransformDialectExtension(registry);
 }
 
 void memopt::registerUpstreamPasses() {
@@ -75,4 +82,5 @@ void memopt::registerUpstreamPasses() {
   registerLinalgPasses();
   tosa::registerTosaPasses();
   tosa::registerTosaToLinalgPipelines();
+  transform::registerTransformPasses();
 }

@@ -17,14 +17,18 @@ struct MemOptAnnotatePass
     : public memopt::impl::MemOptAnnotateBase<MemOptAnnotatePass> {
   using Base::Base;
 
+  bool canScheduleOn(RegisteredOperationName name) const final {
+    return canProcessFunctionsOf(name);
+  }
+
   void runOnOperation() final {
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     ModelOptions modelOptions = makeModelOptions(inPlace);
-    for (FunctionOpInterface function : getDefinedFunctions(getOperation())) {
+    (void)forEachFunction(getOperation(), [&](FunctionOpInterface function) {
       FailureOr<BlockMemoryModel> model =
           buildFunctionMemoryModel(function, extraction);
       if (failed(model))
-        continue;
+        return success();
       annotateLifetimes(*model);
       // What a scheduler recorded stays true only while its order does.
       function->setAttr(
@@ -32,7 +36,8 @@ struct MemOptAnnotatePass
           buildSummary(*model, modelOptions,
                        SummaryExtras::from(
                            getCurrentSummary(function, *model, modelOptions))));
-    }
+      return success();
+    });
   }
 };
 } // namespace

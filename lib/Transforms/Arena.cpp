@@ -71,21 +71,41 @@ struct MemOptArenaPass
     : public memopt::impl::MemOptArenaBase<MemOptArenaPass> {
   using Base::Base;
 
+  bool canScheduleOn(RegisteredOperationName name) const final {
+    return canProcessFunctionsOf(name);
+  }
+
   void runOnOperation() final {
     std::optional<PackingOptions> packing = parsePackingPassOptions(
         getOperation(), "memopt-arena", algorithm, alignment, timeLimit);
     if (!packing)
       return signalPassFailure();
     if (arenaMode != "alloc" && arenaMode != "arg") {
-      getOperation().emitError() << "memopt-arena: unknown arena-mode '"
-                                 << arenaMode << "'; expected alloc or arg";
+      getOperation()->emitError() << "memopt-arena: unknown arena-mode '"
+                                  << arenaMode << "'; expected alloc or arg";
       return signalPassFailure();
     }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     extraction.allowUnsizedValues = true;
+    if (arenaMode == "alloc") {
+      if (failed(forEachFunction(
+              getOperation(), [&](FunctionOpInterface function) {
+                return planFunction(function, extraction, *packing, nullptr);
+              })))
+        signalPassFailure();
+      return;
+    }
+    // arena-mode=arg changes signatures and adds size queries: module work,
+    // done one function at a time.
+    if (isa<FunctionOpInterface>(getOperation())) {
+      getOperation()->emitError()
+          << "memopt-arena: arena-mode=arg adds a function to the module; "
+             "run it on the module, not nested in a function pipeline";
+      return signalPassFailure();
+    }
     SymbolTableCollection symbolTables;
     for (FunctionOpInterface function : getDefinedFunctions(getOperation()))
-      if (failed(planFunction(function, extraction, *packing, symbolTables)))
+      if (failed(planFunction(function, extraction, *packing, &symbolTables)))
         return signalPassFailure();
   }
 
@@ -144,10 +164,12 @@ struct MemOptArenaPass
     return planned;
   }
 
+  /// Plans the allocations of `function`; `symbolTables` (arena-mode=arg
+  /// only) holds the module's, where size queries go.
   LogicalResult planFunction(FunctionOpInterface function,
                              const ExtractionOptions &extraction,
                              const PackingOptions &packing,
-                             SymbolTableCollection &symbolTables) {
+                             SymbolTableCollection *symbolTables) {
     // The model refuses (with a warning) bodies the arena cannot plan
     // either, and gives the summary.
     FailureOr<BlockMemoryModel> model =
@@ -244,7 +266,7 @@ struct MemOptArenaPass
                           ArrayRef<PlannedAllocation> planned,
                           const PackingResult &result, int64_t arenaAlignment,
                           bool takesArgument,
-                          SymbolTableCollection &symbolTables) {
+                          SymbolTableCollection *symbolTables) {
     Location loc = function.getLoc();
     OpBuilder builder(function->getContext());
     auto arenaType = MemRefType::get({result.arenaBytes}, builder.getI8Type());
@@ -256,7 +278,7 @@ struct MemOptArenaPass
       function->setAttr(attr_names::kArenaSize,
                         builder.getI64IntegerAttr(result.arenaBytes));
       addSizeQueryFunction(cast<func::FuncOp>(function), result.arenaBytes,
-                           symbolTables);
+                           *symbolTables);
     } else {
       builder.setInsertionPointToStart(&body);
       arena = memref::AllocOp::create(builder, loc, arenaType,

@@ -28,6 +28,10 @@ struct MemOptAssignOffsetsPass
     : public memopt::impl::MemOptAssignOffsetsBase<MemOptAssignOffsetsPass> {
   using Base::Base;
 
+  bool canScheduleOn(RegisteredOperationName name) const final {
+    return canProcessFunctionsOf(name);
+  }
+
   void runOnOperation() final {
     std::optional<PackingOptions> packing =
         parsePackingPassOptions(getOperation(), "memopt-assign-offsets",
@@ -36,9 +40,12 @@ struct MemOptAssignOffsetsPass
       return signalPassFailure();
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     ModelOptions modelOptions = makeModelOptions(inPlace);
-    for (FunctionOpInterface function : getDefinedFunctions(getOperation()))
-      if (failed(assignOffsets(function, extraction, modelOptions, *packing)))
-        return signalPassFailure();
+    if (failed(
+            forEachFunction(getOperation(), [&](FunctionOpInterface function) {
+              return assignOffsets(function, extraction, modelOptions,
+                                   *packing);
+            })))
+      signalPassFailure();
   }
 
   LogicalResult assignOffsets(FunctionOpInterface function,

@@ -12,7 +12,6 @@
 #include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
-
 namespace memopt {
 #define GEN_PASS_DEF_MEMORYSCHEDULE
 #include "memopt/Transforms/Passes.h.inc"
@@ -68,12 +67,17 @@ struct MemorySchedulePass
     : public memopt::impl::MemoryScheduleBase<MemorySchedulePass> {
   using Base::Base;
 
+  bool canScheduleOn(RegisteredOperationName name) const final {
+    return canProcessFunctionsOf(name);
+  }
+
   void runOnOperation() final {
     std::optional<ScheduleAlgorithm> parsed = parseScheduleAlgorithm(algorithm);
     if (!parsed) {
-      getOperation().emitError()
+      getOperation()->emitError()
           << "memory-schedule: unknown algorithm '" << algorithm
-          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto";
+          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or "
+             "auto";
       return signalPassFailure();
     }
     std::optional<double> seconds =
@@ -83,7 +87,7 @@ struct MemorySchedulePass
     // Larger limits overflow int64_t once converted to bytes.
     constexpr int64_t kMaxMemoryLimitMB = INT64_MAX >> 20;
     if (memoryLimitMB <= 0 || memoryLimitMB > kMaxMemoryLimitMB) {
-      getOperation().emitError()
+      getOperation()->emitError()
           << "memory-schedule: memory-limit-mb must be between 1 and "
           << kMaxMemoryLimitMB << ", got " << memoryLimitMB;
       return signalPassFailure();
@@ -95,24 +99,27 @@ struct MemorySchedulePass
     options.model = makeModelOptions(inPlace);
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
 
-    for (FunctionOpInterface function : getDefinedFunctions(getOperation()))
-      scheduleFunction(function, extraction, options);
+    if (failed(
+            forEachFunction(getOperation(), [&](FunctionOpInterface function) {
+              return scheduleFunction(function, extraction, options);
+            })))
+      signalPassFailure();
   }
 
-  void scheduleFunction(FunctionOpInterface function,
-                        const ExtractionOptions &extraction,
-                        const ScheduleOptions &options) {
+  LogicalResult scheduleFunction(FunctionOpInterface function,
+                                 const ExtractionOptions &extraction,
+                                 const ScheduleOptions &options) {
     FailureOr<BlockMemoryModel> model =
         buildFunctionMemoryModel(function, extraction);
     if (failed(model))
-      return;
+      return success();
     ScheduleResult result = scheduleForMemory(model->graph, options);
     if (std::optional<std::string> problem =
             checkSchedule(model->graph, result, options.model)) {
       function->emitError() << "memory-schedule: the " << result.algorithm
                             << " scheduler produced an invalid order ("
                             << *problem << "); the function is left unchanged";
-      return signalPassFailure();
+      return failure();
     }
     warnAboutBarriers(function, *model);
     std::vector<unsigned> order = sinkWeightlessNodes(model->graph, result.order);
@@ -129,7 +136,7 @@ struct MemorySchedulePass
             << "memory-schedule: the " << result.algorithm
             << " order would change the program (" << *problem
             << "); the function is left in its input order";
-        return signalPassFailure();
+        return failure();
       }
       recordReplacedOrder(function, replaced);
       ++numFunctionsScheduled;
@@ -137,7 +144,7 @@ struct MemorySchedulePass
       // Rebuild the model so node ids are steps of the new order again.
       model = buildFunctionMemoryModel(function, extraction);
       if (failed(model))
-        return signalPassFailure();
+        return failure();
       // Lifetimes of an annotated body follow the new order; buffers planned
       // for the old one no longer apply.
       bool annotated = hasOpAnnotations(*model->block);
@@ -171,9 +178,10 @@ struct MemorySchedulePass
                             << summary.getPeakBytes()
                             << " bytes, not the scheduled "
                             << result.peakBytes;
-      return signalPassFailure();
+      return failure();
     }
     function->setAttr(attr_names::kSummary, summary);
+    return success();
   }
 };
 

@@ -4,11 +4,53 @@
 #include "memopt/Report/ReportWriters.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Threading.h"
+
+#include <atomic>
 
 using namespace mlir;
 using namespace memopt;
+
+SmallVector<FunctionOpInterface> memopt::getDefinedFunctions(Operation *root) {
+  SmallVector<FunctionOpInterface> functions;
+  root->walk<WalkOrder::PreOrder>([&](FunctionOpInterface function) {
+    if (!function.isExternal())
+      functions.push_back(function);
+    // A function inside a function body belongs to that body: processing
+    // both at once, in parallel, would race.
+    return function.getOperation() == root ? WalkResult::advance()
+                                           : WalkResult::skip();
+  });
+  return functions;
+}
+
+bool memopt::canProcessFunctionsOf(RegisteredOperationName name) {
+  return name.hasInterface<FunctionOpInterface>() ||
+         name.hasTrait<OpTrait::SymbolTable>();
+}
+
+LogicalResult memopt::forEachFunction(
+    Operation *root, function_ref<LogicalResult(FunctionOpInterface)> process) {
+  if (auto function = dyn_cast<FunctionOpInterface>(root))
+    return function.isExternal() ? success() : process(function);
+  SmallVector<FunctionOpInterface> functions = getDefinedFunctions(root);
+  MLIRContext *context = root->getContext();
+  // Like the pass manager's own parallel nesting: every function gets a
+  // call, and their diagnostics come out in function order.
+  ParallelDiagnosticHandler diagnostics(context);
+  std::atomic<bool> anyFailed = false;
+  parallelFor(context, 0, functions.size(), [&](size_t index) {
+    diagnostics.setOrderIDForThread(index);
+    if (failed(process(functions[index])))
+      anyFailed = true;
+    diagnostics.eraseOrderIDForThread();
+  });
+  return failure(anyFailed);
+}
 
 std::optional<double> memopt::checkTimeLimit(Operation *anchor,
                                              StringRef passName,
@@ -25,11 +67,17 @@ std::optional<double> memopt::checkTimeLimit(Operation *anchor,
 
 std::optional<std::string> memopt::getVerifierError(Operation *op) {
   std::string message;
-  ScopedDiagnosticHandler handler(op->getContext(), [&](Diagnostic &diagnostic) {
+  // Functions are verified in parallel: diagnostics of other threads are not
+  // this verifier's.
+  uint64_t thread = llvm::get_threadid();
+  auto collect = [&](Diagnostic &diagnostic) {
+    if (llvm::get_threadid() != thread)
+      return failure();
     if (message.empty())
       message = diagnostic.str();
     return success();
-  });
+  };
+  ScopedDiagnosticHandler handler(op->getContext(), collect);
   if (succeeded(verify(op)))
     return std::nullopt;
   return message;

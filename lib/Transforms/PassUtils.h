@@ -27,16 +27,23 @@ inline ModelOptions makeModelOptions(bool inPlace) {
   return options;
 }
 
-/// The functions of `module` that have a body, in module order.
-inline llvm::SmallVector<mlir::FunctionOpInterface>
-getDefinedFunctions(mlir::ModuleOp module) {
-  llvm::SmallVector<mlir::FunctionOpInterface> functions;
-  module.walk([&](mlir::FunctionOpInterface function) {
-    if (!function.isExternal())
-      functions.push_back(function);
-  });
-  return functions;
-}
+/// The functions with a body in `root`, in order; the bodies of functions are
+/// not searched for more functions.
+llvm::SmallVector<mlir::FunctionOpInterface>
+getDefinedFunctions(mlir::Operation *root);
+
+/// Whether a memopt pass that works function by function can run on ops
+/// named `name`: functions, and ops holding a symbol table (modules), whose
+/// functions it then processes.
+bool canProcessFunctionsOf(mlir::RegisteredOperationName name);
+
+/// Runs `process` on `root` if it is a function with a body, otherwise on
+/// every function getDefinedFunctions(root) lists, in parallel when the
+/// context allows threads (diagnostics still come out in function order).
+/// `process` must touch nothing but its function. Fails if any call failed.
+mlir::LogicalResult forEachFunction(
+    mlir::Operation *root,
+    llvm::function_ref<mlir::LogicalResult(mlir::FunctionOpInterface)> process);
 
 /// Time limits above this many seconds (about 31 years), `inf` included,
 /// mean no limit.

@@ -129,24 +129,30 @@ std::optional<std::string> verifyFunction(FunctionOpInterface function) {
 struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
   using Base::Base;
 
+  bool canScheduleOn(RegisteredOperationName name) const final {
+    return canProcessFunctionsOf(name);
+  }
+
   void runOnOperation() final {
     if (algorithm != "greedy" && algorithm != "exact" && algorithm != "auto") {
-      getOperation().emitError() << "memopt-remat: unknown algorithm '"
-                                 << algorithm
-                                 << "'; expected greedy, exact or auto";
+      getOperation()->emitError()
+          << "memopt-remat: unknown algorithm '" << algorithm
+          << "'; expected greedy, exact or auto";
       return signalPassFailure();
     }
     if ((budget > 0) == (budgetRatio > 0) || budget < 0 || budgetRatio < 0 ||
         budgetRatio > 1) {
-      getOperation().emitError()
+      getOperation()->emitError()
           << "memopt-remat: give exactly one of budget (bytes, positive) and "
              "budget-ratio (0 < ratio <= 1)";
       return signalPassFailure();
     }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
-    for (FunctionOpInterface function : getDefinedFunctions(getOperation()))
-      if (failed(rematFunction(function, extraction)))
-        signalPassFailure();
+    if (failed(
+            forEachFunction(getOperation(), [&](FunctionOpInterface function) {
+              return rematFunction(function, extraction);
+            })))
+      signalPassFailure();
   }
 
   LogicalResult rematFunction(FunctionOpInterface function,

@@ -50,6 +50,9 @@ constexpr const char *kPipelines[] = {
     "memopt-arena{time-limit=0.02}",
     "memopt-arena{arena-mode=arg algorithm=exact alignment=16 time-limit=0.02}",
     "memopt-strip-annotations{all=true}",
+    "func.func(memopt-annotate,memory-schedule{algorithm=heuristics "
+    "time-limit=0.02},memopt-assign-offsets{time-limit=0.02},memopt-arena{"
+    "time-limit=0.02},memopt-strip-annotations)",
 };
 
 /// The context shared by every input, with memopt's dialects and passes.

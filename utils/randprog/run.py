@@ -62,6 +62,10 @@ def sched_configs(tl=0.2):
         ("plan-strip", ["--memopt-plan=time-limit=%g" % tl, "--memopt-strip-annotations=all"], []),
         ("plan-html", ["--memory-schedule=time-limit=%g" % tl, "--memopt-assign-offsets=algorithm=best",
                        "--memopt-report=format=html", "--memopt-report=format=csv"], []),
+        # Nested in a function pipeline: functions run in parallel.
+        ("nested-plan", ["--pass-pipeline=builtin.module(func.func(memopt-annotate,"
+                         "memory-schedule{time-limit=%g},memopt-assign-offsets{algorithm=best}),"
+                         "memopt-report)" % tl], []),
     ]
     return out
 
@@ -92,6 +96,10 @@ def exec_configs():
         ("exec-schedule-auto-inplace-arena", ["--memory-schedule=in-place=true time-limit=0.5",
                                               "--memopt-strip-annotations", BUFFERIZE,
                                               "--memopt-arena"], False),
+        ("exec-nested-schedule-arena",
+         ["--pass-pipeline=builtin.module(func.func(memory-schedule{algorithm=dp time-limit=0.5},"
+          "memopt-strip-annotations),one-shot-bufferize{bufferize-function-boundaries},"
+          "func.func(memopt-arena{alignment=64}))"], False),
         ("exec-schedule-heuristics-arena-arg", ["--memory-schedule=algorithm=heuristics",
                                                 "--memopt-strip-annotations", BUFFERIZE_ID,
                                                 "--memopt-arena=arena-mode=arg"], True),

@@ -19,7 +19,7 @@ defvar recordTimesOption = Option<"recordTimes", "record-times", "bool",
     "Record the solver's wall-clock time in the summary; off by default so "
     "that the same input and options give byte-identical output">;
 
-def MemOptAnnotate : Pass<"memopt-annotate", "mlir::ModuleOp"> {
+def MemOptAnnotate : Pass<"memopt-annotate"> {
   let summary = "Attach lifetimes, sizes and a memory summary";
   let description = [{
     Builds the memory model of every function body and attaches, to each
@@ -28,6 +28,11 @@ def MemOptAnnotate : Pass<"memopt-annotate", "mlir::ModuleOp"> {
     `#memopt.summary` with its activation peak in the current order, resident
     bytes and lower bound. Functions memopt cannot model get a warning naming
     the op and the reason and stay unchanged.
+
+    Anchor: a function (any `FunctionOpInterface` op), so that it nests in
+    `func.func(...)` pipelines, where the pass manager runs functions in
+    parallel; or a module (any symbol table), whose functions it then
+    processes in parallel. It reads and writes nothing outside the function.
   }];
   let options = [pureDialectsOption, inPlaceOption];
   let dependentDialects = ["memopt::MemOptDialect"];
@@ -46,6 +51,9 @@ def MemOptReport : Pass<"memopt-report", "mlir::ModuleOp"> {
     every order recorded in `memopt.timelines` and of the current one, the
     arena map of the `#memopt.buffer`s and the report's numbers;
     `format=csv` writes a row per step. The IR is not changed.
+
+    Anchor: the module, since it prints one report over all functions in
+    module order (one JSON array, one output file).
   }];
   let options = [
     pureDialectsOption, inPlaceOption,
@@ -60,7 +68,7 @@ def MemOptReport : Pass<"memopt-report", "mlir::ModuleOp"> {
   ];
 }
 
-def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
+def MemorySchedule : Pass<"memory-schedule"> {
   let summary = "Reorder operations to minimise the activation peak";
   let description = [{
     Reorders the operations of every function body so that the activation
@@ -70,6 +78,11 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
     proven), the input-order peak and the time spent; lifetimes attached by
     `memopt-annotate` are updated and buffers planned for the old order are
     dropped.
+
+    Anchor: a function (any `FunctionOpInterface` op), so that it nests in
+    `func.func(...)` pipelines, where the pass manager runs functions in
+    parallel; or a module (any symbol table), whose functions it then
+    processes in parallel. It reads and writes nothing outside the function.
   }];
   let options = [
     pureDialectsOption, inPlaceOption, recordTimesOption,
@@ -91,7 +104,7 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
   ];
 }
 
-def MemOptRemat : Pass<"memopt-remat", "mlir::ModuleOp"> {
+def MemOptRemat : Pass<"memopt-remat"> {
   let summary = "Recompute values to keep the activation peak within a budget";
   let description = [{
     Keeps the current order and clones side-effect-free ops right before
@@ -103,6 +116,11 @@ def MemOptRemat : Pass<"memopt-remat", "mlir::ModuleOp"> {
     result elements otherwise, zero for views; a `memopt.cost` integer
     attribute overrides. An unmeetable budget is an error giving the best
     peak reached and the proven floor; the function is then left unchanged.
+
+    Anchor: a function (any `FunctionOpInterface` op), so that it nests in
+    `func.func(...)` pipelines, where the pass manager runs functions in
+    parallel; or a module (any symbol table), whose functions it then
+    processes in parallel. It reads and writes nothing outside the function.
   }];
   let options = [
     pureDialectsOption,
@@ -129,6 +147,9 @@ def MemOptStripAnnotations : Pass<"memopt-strip-annotations"> {
     that no longer describe the ops. With `all=true` it also removes function
     summaries, recorded timelines and arena sizes, so that tools without the
     memopt dialect (such as mlir-runner) can read the output.
+
+    Anchor: any op; it strips the op and everything nested in it, so it
+    runs on a module or nested in a `func.func(...)` pipeline alike.
   }];
   let options = [
     Option<"all", "all", "bool", "false",
@@ -147,7 +168,7 @@ defvar packingTimeLimitOption = Option<"timeLimit", "time-limit", "double",
     "10.0", "Time limit of the exact packing search per function, in seconds "
     "(inf: no limit)">;
 
-def MemOptAssignOffsets : Pass<"memopt-assign-offsets", "mlir::ModuleOp"> {
+def MemOptAssignOffsets : Pass<"memopt-assign-offsets"> {
   let summary = "Give every activation value a byte range in one arena";
   let description = [{
     On tensor IR, packs the activation values of every function body, live
@@ -158,13 +179,18 @@ def MemOptAssignOffsets : Pass<"memopt-assign-offsets", "mlir::ModuleOp"> {
     minimal; the report shows it next to the max-live lower bound. With
     `in-place=true`, a result written in place of a dying operand shares its
     buffer.
+
+    Anchor: a function (any `FunctionOpInterface` op), so that it nests in
+    `func.func(...)` pipelines, where the pass manager runs functions in
+    parallel; or a module (any symbol table), whose functions it then
+    processes in parallel. It reads and writes nothing outside the function.
   }];
   let options = [pureDialectsOption, inPlaceOption, packingAlgorithmOption,
                  alignmentOption, packingTimeLimitOption, recordTimesOption];
   let dependentDialects = ["memopt::MemOptDialect"];
 }
 
-def MemOptArena : Pass<"memopt-arena", "mlir::ModuleOp"> {
+def MemOptArena : Pass<"memopt-arena"> {
   let summary = "Replace static allocations by views into one arena";
   let description = [{
     On bufferized IR, replaces the static-shape `memref.alloc`s of every
@@ -185,6 +211,13 @@ def MemOptArena : Pass<"memopt-arena", "mlir::ModuleOp"> {
     alias (returned, stored, taken as an integer, given to an unregistered
     op), freed by something other than `memref.dealloc`, or freed by a
     `memref.dealloc` that may also free other memory.
+
+    Anchor: with `arena-mode=alloc`, a function (any `FunctionOpInterface`
+    op; it nests in `func.func(...)` pipelines and functions run in parallel)
+    or a module, whose functions it processes in parallel. With
+    `arena-mode=arg` the module: the pass changes signatures only of
+    functions nothing in the module calls and adds size-query functions, so
+    nested in a function pipeline it is an error.
   }];
   let options = [
     pureDialectsOption, packingAlgorithmOption, alignmentOption,

@@ -280,6 +280,7 @@ RematResult memopt::solveRematExact(const RematProblem &problem,
         best.schedule = std::move(schedule);
         best.check = std::move(check);
         best.status = RematStatus::Feasible;
+        best.algorithm = "exact";
       }
       if (intCode == 0 && status == GLP_OPT && program.exact())
         best.costLowerBound =

@@ -20,6 +20,7 @@ struct MemOptStripAnnotationsPass
       getOperation()->walk([](mlir::Operation *op) {
         op->removeAttr(memopt::attr_names::kSummary);
         op->removeAttr(memopt::attr_names::kArenaSize);
+        op->removeAttr(memopt::attr_names::kRemat);
       });
     markAllAnalysesPreserved();
   }

@@ -246,3 +246,52 @@ TEST(RematExact, BoundNeverExceedsTheGreedyOrTheOptimum) {
     }
   }
 }
+
+TEST(RematReorder, ReorderedProblemFollowsTheOrder) {
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    RandomGraphOptions options;
+    options.numNodes = 15;
+    options.inPlaceProbability = 0;
+    RematProblem problem;
+    problem.graph = buildRandomGraph(seed, options);
+    for (unsigned i = 0; i < problem.graph.numNodes(); ++i)
+      problem.costs.push_back(i % 4);
+    problem.recomputable.assign(problem.graph.numNodes(), true);
+    problem.recomputable[seed % problem.graph.numNodes()] = false;
+    // A valid order other than the input order: reverse post-order of a
+    // random priority.
+    std::mt19937_64 random(seed);
+    std::vector<unsigned> order;
+    std::vector<unsigned> waiting(problem.graph.numNodes());
+    std::vector<unsigned> ready;
+    for (unsigned i = 0; i < problem.graph.numNodes(); ++i)
+      if (!(waiting[i] = problem.graph.node(i).preds.size()))
+        ready.push_back(i);
+    while (!ready.empty()) {
+      std::swap(ready[random() % ready.size()], ready.back());
+      unsigned node = ready.back();
+      ready.pop_back();
+      order.push_back(node);
+      for (unsigned succ : problem.graph.node(node).succs)
+        if (--waiting[succ] == 0)
+          ready.push_back(succ);
+    }
+    ASSERT_TRUE(isValidSchedule(problem.graph, order));
+    problem.budget = computeProfile(problem.graph, order).peakBytes;
+    RematProblem reordered = reorderRematProblem(problem, order);
+    RematCheck check =
+        checkRematSchedule(reordered, {inputOrder(reordered.graph)});
+    EXPECT_TRUE(check.valid) << check.reason;
+    EXPECT_EQ(check.peakBytes, problem.budget);
+    EXPECT_EQ(reordered.baseCost(), problem.baseCost());
+    for (unsigned k = 0; k < order.size(); ++k) {
+      EXPECT_EQ(reordered.costs[k], problem.costs[order[k]]);
+      EXPECT_EQ(reordered.isRecomputable(k), problem.isRecomputable(order[k]));
+    }
+    // Solvers accept the reordered problem.
+    problem.budget = (problem.budget * 3) / 4;
+    reordered.budget = problem.budget;
+    RematResult result = solveRematGreedy(reordered);
+    expectConsistent(reordered, result);
+  }
+}

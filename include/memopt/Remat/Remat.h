@@ -49,6 +49,13 @@ struct RematSchedule {
   std::vector<unsigned> sequence;
 };
 
+/// `problem` with its nodes renumbered so that `order`, a valid schedule of its
+/// graph, becomes the input order: node k of the result is node `order[k]` of
+/// `problem`. Value ids are kept. A solution of the result runs node
+/// `order[s]` of `problem` where it runs node `s`.
+RematProblem reorderRematProblem(const RematProblem &problem,
+                                 llvm::ArrayRef<unsigned> order);
+
 /// What the independent checker finds.
 struct RematCheck {
   /// The sequence is well formed: every node runs, first executions follow the
@@ -110,6 +117,8 @@ struct RematOptions {
 /// The outcome of a solver, re-checked with checkRematSchedule.
 struct RematResult {
   RematStatus status = RematStatus::NotFound;
+  /// The solver that found `schedule`: "greedy" or "exact".
+  std::string algorithm = "greedy";
   /// The schedule within the budget, or with the lowest peak reached.
   RematSchedule schedule;
   /// The checker's verdict on `schedule`.

@@ -29,7 +29,12 @@ def MemOptAnnotate : Pass<"memopt-annotate", "mlir::ModuleOp"> {
     bytes and lower bound. Functions memopt cannot model get a warning naming
     the op and the reason and stay unchanged.
   }];
-  let options = [pureDialectsOption, inPlaceOption];
+  let options = [
+    pureDialectsOption, inPlaceOption,
+    Option<"remarkCosts", "remark-costs", "bool", "false",
+           "Emit a remark with the compute cost memopt-remat uses for every "
+           "op of a modelled body (docs/Remat.md)">,
+  ];
   let dependentDialects = ["memopt::MemOptDialect"];
 }
 
@@ -88,24 +93,33 @@ def MemorySchedule : Pass<"memory-schedule", "mlir::ModuleOp"> {
 def MemOptRemat : Pass<"memopt-remat", "mlir::ModuleOp"> {
   let summary = "Recompute values to keep the activation peak within a budget";
   let description = [{
-    Keeps the current order and clones side-effect-free ops right before
-    later uses of their results, so that the originals die earlier and the
-    activation peak stays within `budget` bytes (or `budget-ratio` times the
-    current peak), at the least added compute found. Clones carry
-    `memopt.recomputed_from`, the index of the original op in the block
-    before the pass. Costs: FLOPs for convolutions and matrix products,
-    result elements otherwise, zero for views; a `memopt.cost` integer
-    attribute overrides. An unmeetable budget is an error giving the best
-    peak reached and the proven floor; the function is then left unchanged.
+    Clones side-effect-free ops right before later uses of their results, so
+    that the originals die earlier and the activation peak stays within
+    `budget` bytes (or `budget-ratio` times the peak of the given order), at
+    the least added compute found. With `reorder=true` (the default) it also
+    solves on the order `--memory-schedule` would choose and keeps whichever
+    order needs less added cost (the reordering checked like
+    `--memory-schedule`'s); `reorder=false` keeps the given order. Clones
+    carry `memopt.recomputed_from`, the index of the original op in the
+    block remat started from. Costs: FLOPs for convolutions and matrix
+    products, elements for elementwise ops and reductions, zero for views
+    and constants (docs/Remat.md); a `memopt.cost` integer attribute
+    overrides. The function gets `memopt.remat`, a `#memopt.remat` record of
+    the budget, peaks, costs and status. An unmeetable budget is an error
+    giving the best peak reached and the proven floor; the function is then
+    left unchanged.
   }];
   let options = [
-    pureDialectsOption,
+    pureDialectsOption, recordTimesOption,
     Option<"budget", "budget", "int64_t", "0",
            "Activation budget in bytes">,
     Option<"budgetRatio", "budget-ratio", "double", "0.0",
            "Budget as a fraction of the current peak (0 < ratio <= 1)">,
     Option<"algorithm", "algorithm", "std::string", "\"auto\"",
            "greedy, exact or auto">,
+    Option<"reorder", "reorder", "bool", "true",
+           "Also try the memory scheduler's order and keep the one that "
+           "needs less added cost">,
   ];
   let dependentDialects = ["memopt::MemOptDialect"];
   let statistics = [
@@ -121,12 +135,12 @@ def MemOptStripAnnotations : Pass<"memopt-strip-annotations"> {
     `memopt.buffers` from every op. Run it before transformations that change
     results, such as bufferization, which would otherwise carry annotations
     that no longer describe the ops. With `all=true` it also removes function
-    summaries and arena sizes, so that tools without the memopt dialect (such
-    as mlir-runner) can read the output.
+    summaries, remat records and arena sizes, so that tools without the
+    memopt dialect (such as mlir-runner) can read the output.
   }];
   let options = [
     Option<"all", "all", "bool", "false",
-           "Also remove memopt.summary and memopt.arena_size">,
+           "Also remove memopt.summary, memopt.remat and memopt.arena_size">,
   ];
 }
 

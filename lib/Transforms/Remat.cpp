@@ -201,8 +201,10 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
       diagnostic << "memopt-remat: cannot meet the budget of "
                  << problem.budget << " bytes: ";
       if (result.status == RematStatus::Infeasible)
-        diagnostic << "one op needs " << result.budgetFloor
-                   << " bytes (proven floor)";
+        diagnostic << (largestWorkingSet(problem.graph) >= result.budgetFloor
+                           ? "one op needs "
+                           : "the returned values need ")
+                   << result.budgetFloor << " bytes (proven floor)";
       else
         diagnostic << "the best peak reached is "
                    << std::min(result.check.peakBytes, best.orderPeak)

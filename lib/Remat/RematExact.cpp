@@ -229,7 +229,7 @@ void limitCallback(glp_tree *tree, void *data) {
 
 RematResult memopt::solveRematExact(const RematProblem &problem,
                                     const RematOptions &options) {
-  RematResult best = solveRematGreedy(problem, options);
+  RematResult best = solveRematLocalSearch(problem, options);
   unsigned n = problem.graph.numNodes();
   if (best.status == RematStatus::Infeasible ||
       best.status == RematStatus::Optimal || n > options.maxBoundNodes)
@@ -299,5 +299,5 @@ RematResult memopt::solveRemat(const RematProblem &problem,
                                const RematOptions &options) {
   if (problem.graph.numNodes() <= options.maxExactNodes)
     return solveRematExact(problem, options);
-  return solveRematGreedy(problem, options);
+  return solveRematLocalSearch(problem, options);
 }

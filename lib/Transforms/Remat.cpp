@@ -123,10 +123,11 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
   using Base::Base;
 
   void runOnOperation() final {
-    if (algorithm != "greedy" && algorithm != "exact" && algorithm != "auto") {
-      getOperation().emitError() << "memopt-remat: unknown algorithm '"
-                                 << algorithm
-                                 << "'; expected greedy, exact or auto";
+    if (algorithm != "greedy" && algorithm != "search" &&
+        algorithm != "exact" && algorithm != "auto") {
+      getOperation().emitError()
+          << "memopt-remat: unknown algorithm '" << algorithm
+          << "'; expected greedy, search, exact or auto";
       return signalPassFailure();
     }
     if ((budget > 0) == (budgetRatio > 0) || budget < 0 || budgetRatio < 0 ||
@@ -145,6 +146,8 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
   RematResult solve(const RematProblem &problem) {
     if (algorithm == "greedy")
       return solveRematGreedy(problem);
+    if (algorithm == "search")
+      return solveRematLocalSearch(problem);
     if (algorithm == "exact")
       return solveRematExact(problem);
     return solveRemat(problem);
@@ -160,9 +163,9 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
     problem.graph = model->graph;
     for (Operation *op : model->nodeOps) {
       problem.costs.push_back(getComputeCost(op));
-      problem.recomputable.push_back(op->getNumRegions() == 0 &&
-                                     op->getNumResults() > 0 &&
-                                     isAssumedPure(op, extraction.pureDialects));
+      problem.recomputable.push_back(
+          op->getNumRegions() == 0 && op->getNumResults() > 0 &&
+          isAssumedPure(op, extraction.pureDialects));
     }
     int64_t inputPeak =
         computeProfile(problem.graph, inputOrder(problem.graph)).peakBytes;
@@ -173,7 +176,8 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
     Candidate best{solve(problem), {}, "", inputPeak};
     // The given order needs no recomputation: the pass has nothing to do.
     bool improvable = !best.result.check.valid || best.result.check.addedCost;
-    if (reorder && improvable && best.result.status != RematStatus::Infeasible) {
+    if (reorder && improvable &&
+        best.result.status != RematStatus::Infeasible) {
       ScheduleResult scheduled = scheduleForMemory(model->graph, {});
       if (std::optional<std::string> problemFound =
               checkSchedule(model->graph, scheduled, ModelOptions())) {

@@ -6,7 +6,7 @@
 // RUN: not memopt-opt %s --allow-unregistered-dialect --memopt-remat=budget-ratio=1.5 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not memopt-opt %s --allow-unregistered-dialect --memopt-remat=budget-ratio=-0.5 2>&1 | FileCheck %s --check-prefix=BUDGET
 
-// ALGO: memopt-remat: unknown algorithm 'bogus'; expected greedy, exact or auto
+// ALGO: memopt-remat: unknown algorithm 'bogus'; expected greedy, search, exact or auto
 // BUDGET: memopt-remat: give exactly one of budget (bytes, positive) and budget-ratio (0 < ratio <= 1)
 
 // Below the working set of one op: proven infeasible, nothing changes.

@@ -31,7 +31,7 @@ static llvm::cl::opt<double>
                 llvm::cl::desc("Budget as a fraction of the given order's peak"),
                 llvm::cl::init(0.9));
 static llvm::cl::opt<std::string>
-    algorithm("algorithm", llvm::cl::desc("greedy, exact or auto"),
+    algorithm("algorithm", llvm::cl::desc("greedy, search, exact or auto"),
               llvm::cl::init("auto"));
 static llvm::cl::opt<bool>
     reorder("reorder",
@@ -50,6 +50,9 @@ static llvm::cl::opt<unsigned> maxBoundNodes(
 static llvm::cl::opt<unsigned> maxSubproblems(
     "max-subproblems", llvm::cl::desc("Branch-and-bound subproblems at most"),
     llvm::cl::init(RematOptions().maxExactSubproblems));
+static llvm::cl::opt<uint64_t> searchWork(
+    "search-work", llvm::cl::desc("Local search: steps simulated at most"),
+    llvm::cl::init(RematOptions().maxLocalSearchWork));
 static llvm::cl::opt<double>
     timeLimit("time-limit", llvm::cl::desc("Safety net per graph, seconds"),
               llvm::cl::init(RematOptions().timeLimitSeconds));
@@ -57,8 +60,10 @@ static llvm::cl::opt<double>
 int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(argc, argv,
                                     "memopt rematerialization benchmark\n");
-  if (algorithm != "greedy" && algorithm != "exact" && algorithm != "auto") {
-    llvm::errs() << "error: --algorithm must be greedy, exact or auto\n";
+  if (algorithm != "greedy" && algorithm != "exact" && algorithm != "search" &&
+      algorithm != "auto") {
+    llvm::errs() << "error: --algorithm must be greedy, search, exact or "
+                    "auto\n";
     return 1;
   }
   RematOptions options;
@@ -66,6 +71,7 @@ int main(int argc, char **argv) {
   options.maxBoundNodes = maxBoundNodes;
   options.maxExactSubproblems = maxSubproblems;
   options.timeLimitSeconds = timeLimit;
+  options.maxLocalSearchWork = searchWork;
   if (!json)
     llvm::outs() << llvm::format(
         "%-34s %5s %14s %14s %14s %12s %12s %8s %-10s %12s %8s\n", "graph",
@@ -89,9 +95,10 @@ int main(int argc, char **argv) {
     auto start = std::chrono::steady_clock::now();
     auto solve = [&](const RematProblem &problem) {
       RematResult result =
-          algorithm == "greedy"  ? solveRematGreedy(problem, options)
-          : algorithm == "exact" ? solveRematExact(problem, options)
-                                 : solveRemat(problem, options);
+          algorithm == "greedy"   ? solveRematGreedy(problem, options)
+          : algorithm == "exact"  ? solveRematExact(problem, options)
+          : algorithm == "search" ? solveRematLocalSearch(problem, options)
+                                  : solveRemat(problem, options);
       // Re-check what the solver returned, independently of its own claim.
       RematCheck check = checkRematSchedule(problem, result.schedule);
       if (check.valid != result.check.valid ||

@@ -295,3 +295,53 @@ TEST(RematReorder, ReorderedProblemFollowsTheOrder) {
     expectConsistent(reordered, result);
   }
 }
+
+TEST(RematLocalSearch, NeverWorseThanTheGreedyNorBelowTheOptimum) {
+  unsigned improved = 0;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    RematProblem problem = randomRematProblem(seed, 6);
+    RematOptions options;
+    options.maxLocalSearchRounds = 200;
+    for (int64_t budget : interestingBudgets(problem)) {
+      problem.budget = budget;
+      RematResult greedy = solveRematGreedy(problem, options);
+      RematResult search = solveRematLocalSearch(problem, options);
+      expectConsistent(problem, search);
+      EXPECT_EQ(search.status == RematStatus::Infeasible,
+                greedy.status == RematStatus::Infeasible);
+      if (!greedy.check.valid)
+        continue;
+      ASSERT_TRUE(search.check.valid);
+      EXPECT_LE(search.check.addedCost, greedy.check.addedCost);
+      improved += search.check.addedCost < greedy.check.addedCost;
+      // The stage model's optimum by brute force bounds the search only
+      // from where the search stays in it; the exact bound holds always.
+      RematResult exact = solveRematExact(problem, options);
+      if (exact.costLowerBound) {
+        EXPECT_GE(search.check.addedCost, *exact.costLowerBound);
+      }
+      // Same problem, same options: the same schedule.
+      EXPECT_EQ(solveRematLocalSearch(problem, options).schedule.sequence,
+                search.schedule.sequence);
+    }
+  }
+  RecordProperty("improved", improved);
+}
+
+TEST(RematLocalSearch, LargerGraphsStayConsistent) {
+  for (uint64_t seed = 200; seed < 206; ++seed) {
+    RematProblem problem = randomRematProblem(seed, 40);
+    RematOptions options;
+    options.maxLocalSearchWork = 200000;
+    int64_t peak = inputOrderPeak(problem);
+    problem.budget = rematBudgetFloor(problem) +
+                     (peak - rematBudgetFloor(problem)) / 3;
+    RematResult greedy = solveRematGreedy(problem, options);
+    RematResult search = solveRematLocalSearch(problem, options);
+    expectConsistent(problem, search);
+    if (greedy.check.valid) {
+      ASSERT_TRUE(search.check.valid);
+      EXPECT_LE(search.check.addedCost, greedy.check.addedCost);
+    }
+  }
+}

@@ -116,7 +116,9 @@ def MemOptRemat : Pass<"memopt-remat", "mlir::ModuleOp"> {
     Option<"budgetRatio", "budget-ratio", "double", "0.0",
            "Budget as a fraction of the current peak (0 < ratio <= 1)">,
     Option<"algorithm", "algorithm", "std::string", "\"auto\"",
-           "greedy, exact or auto">,
+           "greedy, search (greedy and a large-neighbourhood search), exact "
+           "(Checkmate's MILP after the search) or auto (exact up to 40 "
+           "ops, else search)">,
     Option<"reorder", "reorder", "bool", "true",
            "Also try the memory scheduler's order and keep the one that "
            "needs less added cost">,

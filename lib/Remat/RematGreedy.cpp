@@ -81,13 +81,15 @@ Simulation simulate(const RematProblem &problem,
   return sim;
 }
 
-/// A recomputation of `node` inserted before step `before`, estimated to
-/// remove `gain` bytes from the step it targets.
+/// A recomputation of `node` inserted before step `before`, after
+/// recomputations of the producers in `operandsFirst`, estimated to remove
+/// `gain` bytes from the step it targets.
 struct Candidate {
   unsigned node;
   unsigned before;
   int64_t gain;
   int64_t cost;
+  llvm::SmallVector<unsigned, 2> operandsFirst = {};
 };
 
 /// Whether `a` removes more bytes per unit of cost than `b`; zero-cost
@@ -123,6 +125,10 @@ std::vector<Candidate> candidatesAt(const RematProblem &problem,
       continue;
     unsigned before = *next;
     int64_t gain = value.size;
+    // Operands held across `step` only for this recomputation, and what
+    // recomputing them too would keep of the gain and add to the cost.
+    llvm::SmallVector<unsigned, 2> stretched;
+    int64_t chainGain = value.size, chainCost = problem.costs[*value.producer];
     // The copy read at `before` would be the one current there now.
     for (unsigned operand : graph.node(*value.producer).operands) {
       if (!graph.isActivation(operand))
@@ -133,12 +139,24 @@ std::vector<Candidate> candidatesAt(const RematProblem &problem,
           [&](unsigned c) { return sim.copies[c].start < before; });
       if (it == ofOperand.begin())
         continue;
-      if (sim.copies[*(it - 1)].end < step)
-        gain -= graph.value(operand).size;
+      if (sim.copies[*(it - 1)].end >= step)
+        continue;
+      gain -= graph.value(operand).size;
+      std::optional<unsigned> producer = graph.value(operand).producer;
+      if (producer && problem.isRecomputable(*producer)) {
+        stretched.push_back(*producer);
+        chainCost += problem.costs[*producer];
+      } else {
+        chainGain -= graph.value(operand).size;
+      }
     }
     if (gain > 0)
       candidates.push_back({*value.producer, before, gain,
                             problem.costs[*value.producer]});
+    // A chain: recompute the stretched operands right before too.
+    if (!stretched.empty() && chainGain > 0)
+      candidates.push_back(
+          {*value.producer, before, chainGain, chainCost, stretched});
   }
   llvm::sort(candidates, betterCandidate);
   return candidates;
@@ -219,6 +237,9 @@ Simulation repair(const RematProblem &problem, std::vector<unsigned> &sequence,
            llvm::ArrayRef(candidates).take_front(options.candidatesPerStep)) {
         std::vector<unsigned> trial = sequence;
         trial.insert(trial.begin() + candidate.before, candidate.node);
+        trial.insert(trial.begin() + candidate.before,
+                     candidate.operandsFirst.begin(),
+                     candidate.operandsFirst.end());
         Simulation trialSim = simulate(problem, trial);
         work += trial.size();
         if (trialSim.excess < sim.excess) {

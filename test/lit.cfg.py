@@ -59,6 +59,7 @@ config.substitutions.append(("%mlir_opt", mlir_opt))
 tool_dirs = [config.memopt_tools_dir, config.llvm_tools_dir]
 tools = [
     "memopt-opt",
+    "memopt-remat-bench",
     # The JIT runner (the stock host of the plugin is %mlir_opt above).
     ToolSubst("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
 ]

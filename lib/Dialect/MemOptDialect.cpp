@@ -108,6 +108,30 @@ SummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult RematAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                int64_t budgetBytes, int64_t inputPeakBytes,
+                                std::optional<int64_t> reorderedPeakBytes,
+                                int64_t peakBytes, int64_t baseCost,
+                                int64_t addedCost, int64_t recomputedOps,
+                                StringRef algorithm, SolveStatus status,
+                                std::optional<int64_t> costLowerBound,
+                                std::optional<int64_t> solveTimeUs) {
+  if (budgetBytes < 0 || inputPeakBytes < 0 ||
+      reorderedPeakBytes.value_or(0) < 0 || peakBytes < 0)
+    return emitError() << "remat sizes must be non-negative";
+  if (baseCost < 0 || addedCost < 0 || costLowerBound.value_or(0) < 0 ||
+      recomputedOps < 0 || solveTimeUs.value_or(0) < 0)
+    return emitError() << "remat costs, counts and times must be "
+                          "non-negative";
+  if (peakBytes > budgetBytes)
+    return emitError() << "remat peak " << peakBytes
+                       << " exceeds the budget " << budgetBytes;
+  if (costLowerBound && *costLowerBound > addedCost)
+    return emitError() << "remat cost lower bound " << *costLowerBound
+                       << " exceeds the added cost " << addedCost;
+  return success();
+}
+
 /// Checks that `attr` is an array of `count` attributes of type `T`.
 template <typename T>
 static LogicalResult verifyPerResultArray(Operation *op, NamedAttribute attr,
@@ -184,6 +208,16 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
     if (!isa<SummaryAttr>(attr.getValue()))
       return op->emitOpError() << "'" << name
                                << "' must be a #memopt.summary attribute";
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "'" << name
+                               << "' describes a function and cannot be "
+                                  "placed on this op";
+    return success();
+  }
+  if (name == attr_names::kRemat) {
+    if (!isa<RematAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name
+                               << "' must be a #memopt.remat attribute";
     if (!isa<FunctionOpInterface>(op))
       return op->emitOpError() << "'" << name
                                << "' describes a function and cannot be "

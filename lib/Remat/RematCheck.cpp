@@ -20,6 +20,40 @@ int64_t RematProblem::baseCost() const {
   return total;
 }
 
+RematProblem memopt::reorderRematProblem(const RematProblem &problem,
+                                         llvm::ArrayRef<unsigned> order) {
+  const MemoryGraph &graph = problem.graph;
+  std::vector<unsigned> position(graph.numNodes());
+  for (unsigned step = 0; step < order.size(); ++step)
+    position[order[step]] = step;
+  RematProblem reordered;
+  reordered.budget = problem.budget;
+  MemoryGraph &result = reordered.graph;
+  for (unsigned node : order) {
+    result.addNode(graph.node(node).name, graph.node(node).inPlaceCapable);
+    reordered.costs.push_back(problem.costs[node]);
+    if (!problem.recomputable.empty())
+      reordered.recomputable.push_back(problem.recomputable[node]);
+  }
+  for (unsigned v = 0; v < graph.numValues(); ++v) {
+    const MemoryGraph::Value &value = graph.value(v);
+    std::optional<unsigned> producer;
+    if (value.producer)
+      producer = position[*value.producer];
+    result.addValue(value.size, producer, value.resident, value.name);
+    if (value.escapes)
+      result.markEscaping(v);
+  }
+  for (unsigned step = 0; step < order.size(); ++step) {
+    const MemoryGraph::Node &node = graph.node(order[step]);
+    for (unsigned operand : node.operands)
+      result.addUse(operand, step);
+    for (unsigned pred : node.preds)
+      result.addOrderingEdge(position[pred], step);
+  }
+  return reordered;
+}
+
 llvm::StringRef memopt::stringifyRematStatus(RematStatus status) {
   switch (status) {
   case RematStatus::Optimal:

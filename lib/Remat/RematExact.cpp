@@ -229,7 +229,7 @@ void limitCallback(glp_tree *tree, void *data) {
 
 RematResult memopt::solveRematExact(const RematProblem &problem,
                                     const RematOptions &options) {
-  RematResult best = solveRematGreedy(problem, options);
+  RematResult best = solveRematLocalSearch(problem, options);
   unsigned n = problem.graph.numNodes();
   if (best.status == RematStatus::Infeasible ||
       best.status == RematStatus::Optimal || n > options.maxBoundNodes)
@@ -280,6 +280,7 @@ RematResult memopt::solveRematExact(const RematProblem &problem,
         best.schedule = std::move(schedule);
         best.check = std::move(check);
         best.status = RematStatus::Feasible;
+        best.algorithm = "exact";
       }
       if (intCode == 0 && status == GLP_OPT && program.exact())
         best.costLowerBound =
@@ -298,5 +299,5 @@ RematResult memopt::solveRemat(const RematProblem &problem,
                                const RematOptions &options) {
   if (problem.graph.numNodes() <= options.maxExactNodes)
     return solveRematExact(problem, options);
-  return solveRematGreedy(problem, options);
+  return solveRematLocalSearch(problem, options);
 }

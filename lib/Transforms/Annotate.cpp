@@ -1,6 +1,7 @@
 //===- Annotate.cpp - Attach lifetimes, sizes and summaries ---------------===//
 
 #include "PassUtils.h"
+#include "memopt/Analysis/CostModel.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
 #include "memopt/Transforms/Passes.h"
 
@@ -30,6 +31,9 @@ struct MemOptAnnotatePass
       if (failed(model))
         return success();
       annotateLifetimes(*model);
+      if (remarkCosts)
+        for (Operation *op : model->nodeOps)
+          op->emitRemark() << "compute cost " << getComputeCost(op);
       // What a scheduler recorded stays true only while its order does.
       function->setAttr(
           attr_names::kSummary,

@@ -2,6 +2,7 @@
 
 #include "PassUtils.h"
 #include "memopt/Report/ReportWriters.h"
+#include "memopt/Analysis/OrderCheck.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/SymbolTable.h"
@@ -81,6 +82,30 @@ std::optional<std::string> memopt::getVerifierError(Operation *op) {
   if (succeeded(verify(op)))
     return std::nullopt;
   return message;
+}
+
+std::optional<std::string>
+memopt::applyCheckedOrder(FunctionOpInterface function,
+                          const BlockMemoryModel &model,
+                          ArrayRef<unsigned> order,
+                          ArrayRef<std::string> pureDialects) {
+  Block &block = *model.block;
+  SmallVector<Operation *> before(llvm::make_pointer_range(block));
+  for (unsigned node : order) {
+    Operation *op = model.nodeOps[node];
+    if (model.terminator)
+      op->moveBefore(model.terminator);
+    else
+      op->moveBefore(&block, block.end());
+  }
+  std::optional<std::string> problem =
+      checkReordering(block, before, pureDialects);
+  if (!problem)
+    if (std::optional<std::string> error = getVerifierError(function))
+      problem = "the reordered function does not verify: " + *error;
+  if (problem)
+    restoreOrder(block, before);
+  return problem;
 }
 
 std::optional<PackingOptions>

@@ -65,6 +65,17 @@ inline constexpr int64_t kMaxAlignment = int64_t(1) << 32;
 /// its input and report one error of its own.
 std::optional<std::string> getVerifierError(mlir::Operation *op);
 
+/// Moves the ops of `model`'s block into `order` (node ids of `model`),
+/// keeping the pinned last op last, then checks the result on the IR itself,
+/// independently of the memory model: dependences and effect order
+/// (checkReordering with `pureDialects`), then the verifier, dominance
+/// included. When it is wrong, restores the previous order and returns why.
+std::optional<std::string>
+applyCheckedOrder(mlir::FunctionOpInterface function,
+                  const BlockMemoryModel &model,
+                  llvm::ArrayRef<unsigned> order,
+                  llvm::ArrayRef<std::string> pureDialects);
+
 /// Checks the options shared by the packing passes; on error, reports on
 /// `anchor` and returns nothing.
 std::optional<PackingOptions>

@@ -1,21 +1,25 @@
 //===- Remat.cpp - Recompute values to meet an activation budget ----------===//
 //
 // Thin pass over the IR-free remat solvers: extract each function body's
-// memory graph, solve on the current order, check the schedule
-// independently, clone the recomputed ops, then verify the function and
-// re-extract its model to confirm the peak; any failure restores the body.
+// memory graph, solve on the current order and (with reorder) on the memory
+// scheduler's order, check the schedules independently, apply the better
+// order (checked like --memory-schedule's) and clone the recomputed ops, then
+// verify the function and re-extract its model to confirm the peak; any
+// failure restores the body.
 //
 //===----------------------------------------------------------------------===//
 
 #include "PassUtils.h"
+#include "memopt/Analysis/CostModel.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Analysis/OrderCheck.h"
 #include "memopt/Remat/Remat.h"
+#include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/BuiltinTypes.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
+#include <chrono>
 #include <cmath>
 
 namespace memopt {
@@ -27,39 +31,6 @@ using namespace mlir;
 using namespace memopt;
 
 namespace {
-int64_t numElements(Type type) {
-  auto shaped = dyn_cast<ShapedType>(type);
-  return shaped && shaped.hasStaticShape() ? shaped.getNumElements() : 0;
-}
-
-/// The compute cost of one run of `op`: the `memopt.cost` attribute if any;
-/// zero for views; FLOPs (2 x output elements x reduction size) for
-/// convolutions and matrix products; result elements otherwise.
-int64_t computeCost(Operation *op) {
-  if (auto cost = op->getAttrOfType<IntegerAttr>(attr_names::kCost))
-    return std::max<int64_t>(cost.getInt(), 0);
-  if (isa<ViewLikeOpInterface>(op) || op->getNumResults() == 0)
-    return 0;
-  int64_t output = 0;
-  for (Type type : op->getResultTypes())
-    output += numElements(type);
-  StringRef name = op->getName().stripDialect();
-  auto outputType = dyn_cast<ShapedType>(op->getResult(0).getType());
-  if (op->getNumOperands() >= 2 && outputType && outputType.hasStaticShape() &&
-      outputType.getRank() > 0) {
-    auto lhs = dyn_cast<ShapedType>(op->getOperand(0).getType());
-    // Filters are laid out so that their elements divided by the output
-    // channels are the reduction size (tosa and linalg layouts alike).
-    if (name.contains("conv") && outputType.getShape().back() > 0)
-      return 2 * output * numElements(op->getOperand(1).getType()) /
-             outputType.getShape().back();
-    if (name.contains("matmul") && lhs && lhs.hasStaticShape() &&
-        lhs.getRank() > 0)
-      return 2 * output * lhs.getShape().back();
-  }
-  return output;
-}
-
 /// What applying a schedule changed, to undo it.
 struct Rewrite {
   SmallVector<std::pair<OpOperand *, Value>> operands;
@@ -126,6 +97,28 @@ std::optional<std::string> verifyFunction(FunctionOpInterface function) {
   return std::nullopt;
 }
 
+/// A remat solution on one first-run order of a function body.
+struct Candidate {
+  RematResult result;
+  /// The first-run order as node ids of the extracted model; empty for the
+  /// given order.
+  std::vector<unsigned> order;
+  /// What produced `order`.
+  std::string scheduler;
+  int64_t orderPeak = 0;
+};
+
+/// Whether `a` is better than `b`: within the budget, then less added cost,
+/// then a lower peak.
+bool isBetter(const Candidate &a, const Candidate &b) {
+  const RematCheck &x = a.result.check, &y = b.result.check;
+  if (x.valid != y.valid)
+    return x.valid;
+  if (x.valid && x.addedCost != y.addedCost)
+    return x.addedCost < y.addedCost;
+  return x.peakBytes < y.peakBytes;
+}
+
 struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
   using Base::Base;
 
@@ -134,10 +127,11 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
   }
 
   void runOnOperation() final {
-    if (algorithm != "greedy" && algorithm != "exact" && algorithm != "auto") {
+    if (algorithm != "greedy" && algorithm != "search" &&
+        algorithm != "exact" && algorithm != "auto") {
       getOperation()->emitError()
           << "memopt-remat: unknown algorithm '" << algorithm
-          << "'; expected greedy, exact or auto";
+          << "'; expected greedy, search, exact or auto";
       return signalPassFailure();
     }
     if ((budget > 0) == (budgetRatio > 0) || budget < 0 || budgetRatio < 0 ||
@@ -155,6 +149,16 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
       signalPassFailure();
   }
 
+  RematResult solve(const RematProblem &problem) {
+    if (algorithm == "greedy")
+      return solveRematGreedy(problem);
+    if (algorithm == "search")
+      return solveRematLocalSearch(problem);
+    if (algorithm == "exact")
+      return solveRematExact(problem);
+    return solveRemat(problem);
+  }
+
   LogicalResult rematFunction(FunctionOpInterface function,
                               const ExtractionOptions &extraction) {
     FailureOr<BlockMemoryModel> model =
@@ -164,78 +168,156 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
     RematProblem problem;
     problem.graph = model->graph;
     for (Operation *op : model->nodeOps) {
-      problem.costs.push_back(computeCost(op));
-      problem.recomputable.push_back(op->getNumRegions() == 0 &&
-                                     op->getNumResults() > 0 &&
-                                     isAssumedPure(op, extraction.pureDialects));
+      problem.costs.push_back(getComputeCost(op));
+      problem.recomputable.push_back(
+          op->getNumRegions() == 0 && op->getNumResults() > 0 &&
+          isAssumedPure(op, extraction.pureDialects));
     }
     int64_t inputPeak =
         computeProfile(problem.graph, inputOrder(problem.graph)).peakBytes;
     problem.budget = budget > 0 ? int64_t(budget)
                                 : int64_t(std::ceil(budgetRatio * inputPeak));
 
-    RematResult result = algorithm == "greedy" ? solveRematGreedy(problem)
-                         : algorithm == "exact" ? solveRematExact(problem)
-                                                : solveRemat(problem);
-    RematCheck check = checkRematSchedule(problem, result.schedule);
-    if (!check.valid) {
+    auto start = std::chrono::steady_clock::now();
+    Candidate best{solve(problem), {}, "", inputPeak};
+    // The given order needs no recomputation: the pass has nothing to do.
+    bool improvable = !best.result.check.valid || best.result.check.addedCost;
+    if (reorder && improvable &&
+        best.result.status != RematStatus::Infeasible) {
+      ScheduleResult scheduled = scheduleForMemory(model->graph, {});
+      if (std::optional<std::string> problemFound =
+              checkSchedule(model->graph, scheduled, ModelOptions())) {
+        function->emitError() << "memopt-remat: the " << scheduled.algorithm
+                              << " scheduler produced an invalid order ("
+                              << *problemFound
+                              << "); the function is left unchanged";
+        return failure();
+      }
+      std::vector<unsigned> order =
+          sinkWeightlessNodes(model->graph, scheduled.order);
+      if (order != inputOrder(model->graph)) {
+        Candidate reordered{solve(reorderRematProblem(problem, order)), order,
+                            scheduled.algorithm, scheduled.peakBytes};
+        if (isBetter(reordered, best))
+          best = std::move(reordered);
+      }
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    const RematResult &result = best.result;
+    if (!result.check.valid) {
       InFlightDiagnostic diagnostic = function->emitError();
       diagnostic << "memopt-remat: cannot meet the budget of "
                  << problem.budget << " bytes: ";
       if (result.status == RematStatus::Infeasible)
-        diagnostic << "one op needs " << result.budgetFloor
-                   << " bytes (proven floor)";
+        diagnostic << (largestWorkingSet(problem.graph) >= result.budgetFloor
+                           ? "one op needs "
+                           : "the returned values need ")
+                   << result.budgetFloor << " bytes (proven floor)";
       else
         diagnostic << "the best peak reached is "
-                   << std::min(check.peakBytes, inputPeak)
+                   << std::min(result.check.peakBytes, best.orderPeak)
                    << " bytes; the proven floor is " << result.budgetFloor
                    << " bytes";
       diagnostic << "; the function is left unchanged";
       return failure();
     }
-    if (check.addedCost == 0 && result.schedule.sequence.size() ==
-                                    model->nodeOps.size())
-      return success();
 
+    Block &block = *model->block;
+    SmallVector<Operation *> givenOrder(llvm::make_pointer_range(block));
+    SummaryExtras extras = SummaryExtras::from(
+        getCurrentSummary(function, *model, ModelOptions()));
+    // The timeline of the given order, recorded once the rewrite is kept.
     ReplacedOrder replaced =
         describeReplacedOrder(function, *model, ModelOptions());
+    if (!best.order.empty()) {
+      if (std::optional<std::string> problemFound = applyCheckedOrder(
+              function, *model, best.order, extraction.pureDialects)) {
+        function->emitError() << "memopt-remat: the " << best.scheduler
+                              << " order would change the program ("
+                              << *problemFound
+                              << "); the function is left unchanged";
+        return failure();
+      }
+      // Node k of the rebuilt model is node order[k] of the old one, as in
+      // the reordered problem that was solved.
+      model = buildFunctionMemoryModel(function, extraction);
+      int64_t peak =
+          succeeded(model)
+              ? computeProfile(model->graph, inputOrder(model->graph)).peakBytes
+              : -1;
+      if (peak != best.orderPeak) {
+        restoreOrder(block, givenOrder);
+        function->emitError() << "memopt-remat: the reordered body peaks at "
+                              << peak << " bytes, not the scheduled "
+                              << best.orderPeak
+                              << "; the function is left unchanged";
+        return failure();
+      }
+      extras.algorithm = best.scheduler;
+      extras.inputPeakBytes = inputPeak;
+    }
+
     Rewrite rewrite = applySchedule(*model, result.schedule.sequence);
     std::optional<std::string> problemFound = verifyFunction(function);
     FailureOr<BlockMemoryModel> after = failure();
+    int64_t peak = -1;
     if (!problemFound) {
       after = buildFunctionMemoryModel(function, extraction);
-      int64_t peak =
-          succeeded(after)
-              ? computeProfile(after->graph, inputOrder(after->graph)).peakBytes
-              : -1;
+      if (succeeded(after))
+        peak = computeProfile(after->graph, inputOrder(after->graph)).peakBytes;
       if (peak < 0 || peak > problem.budget)
         problemFound = "the rewritten function peaks at " +
                        std::to_string(peak) + " bytes, not within the budget";
     }
     if (problemFound) {
       rewrite.undo();
+      if (!best.order.empty())
+        restoreOrder(block, givenOrder);
       function->emitError() << "memopt-remat: " << *problemFound
                             << "; the function is left unchanged";
       return failure();
     }
     recordReplacedOrder(function, replaced);
     numRecomputations += rewrite.clones.size();
-    SummaryExtras extras = SummaryExtras::from(getSummary(function));
-    extras.algorithm = "remat-" + algorithm;
-    extras.status = result.status == RematStatus::Optimal
-                        ? SolveStatus::optimal
-                        : SolveStatus::feasible;
-    // An arena planned before the clones no longer applies.
-    extras.arenaBytes.reset();
-    extras.arenaAlgorithm.reset();
-    extras.arenaStatus.reset();
-    extras.arenaTimeUs.reset();
+
+    // The scheduler's bound and status speak of orders without
+    // recomputation; the summary recomputes its own for the new body.
+    extras.status.reset();
+    extras.lowerBoundBytes.reset();
+    if (!rewrite.clones.empty())
+      extras.algorithm = "remat";
+    // An arena planned before the clones or the new order no longer applies.
+    if (!rewrite.clones.empty() || !best.order.empty()) {
+      extras.arenaBytes.reset();
+      extras.arenaAlgorithm.reset();
+      extras.arenaStatus.reset();
+      extras.arenaTimeUs.reset();
+    }
     bool annotated = hasOpAnnotations(*after->block);
     clearOpAnnotations(function);
     if (annotated)
       annotateLifetimes(*after);
     function->setAttr(attr_names::kSummary,
                       buildSummary(*after, ModelOptions(), extras));
+
+    std::optional<int64_t> solveTimeUs;
+    if (recordTimes)
+      solveTimeUs = int64_t(seconds * 1e6);
+    std::optional<int64_t> reorderedPeak;
+    if (!best.order.empty())
+      reorderedPeak = best.orderPeak;
+    function->setAttr(
+        attr_names::kRemat,
+        RematAttr::get(function->getContext(), problem.budget, inputPeak,
+                       reorderedPeak, peak, problem.baseCost(),
+                       result.check.addedCost, rewrite.clones.size(),
+                       result.algorithm,
+                       result.status == RematStatus::Optimal
+                           ? SolveStatus::optimal
+                           : SolveStatus::feasible,
+                       result.costLowerBound, solveTimeUs));
     return success();
   }
 };

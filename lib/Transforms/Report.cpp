@@ -54,6 +54,9 @@ struct FunctionReport {
   /// What earlier passes recorded; null when none ran or the body changed
   /// since.
   SummaryAttr summary;
+  /// What memopt-remat recorded; null when it did not run or the peak
+  /// changed since.
+  RematAttr remat;
   /// Why the function could not be modelled; empty when it could.
   std::string skipped;
   /// Live bytes per step of the current order.
@@ -147,6 +150,9 @@ FunctionReport buildReport(FunctionOpInterface function,
   report.liveBytes = profile.liveBytes;
   if (report.summary)
     report.history = getRecordedTimelines(function);
+  if (auto remat = function->getAttrOfType<RematAttr>(attr_names::kRemat);
+      remat && remat.getPeakBytes() == report.peakBytes)
+    report.remat = remat;
   if (model.nodeOps.empty())
     return report;
   report.peakOp = model.nodeOps[profile.peakStep]->getName().getStringRef();
@@ -230,6 +236,55 @@ void printTimeline(llvm::raw_ostream &os, const FunctionReport &report,
      << report.peakStep << "\n";
 }
 
+/// Added cost as a percentage of the base cost.
+double addedCostPercent(RematAttr remat) {
+  return remat.getBaseCost() ? 100.0 * double(remat.getAddedCost()) /
+                                   double(remat.getBaseCost())
+                             : 0.0;
+}
+
+void printRematText(llvm::raw_ostream &os, RematAttr remat) {
+  auto row = [&](StringRef label) -> llvm::raw_ostream & {
+    return os << "  " << llvm::left_justify(label, 20);
+  };
+  row("remat budget") << humanBytes(remat.getBudgetBytes()) << "\n";
+  row("remat peak") << "given order " << humanBytes(remat.getInputPeakBytes());
+  if (std::optional<int64_t> reordered = remat.getReorderedPeakBytes())
+    os << ", reordered " << humanBytes(*reordered);
+  os << ", after remat " << humanBytes(remat.getPeakBytes()) << "\n";
+  row("remat cost") << "base " << withSeparators(remat.getBaseCost())
+                    << ", added " << withSeparators(remat.getAddedCost())
+                    << llvm::formatv(" ({0:F3}%)", addedCostPercent(remat))
+                    << ", " << remat.getRecomputedOps() << " ops recomputed\n";
+  row("remat status") << remat.getAlgorithm() << ", "
+                      << stringifySolveStatus(remat.getStatus());
+  if (std::optional<int64_t> bound = remat.getCostLowerBound())
+    os << ", added cost at least " << withSeparators(*bound);
+  if (std::optional<int64_t> time = remat.getSolveTimeUs())
+    os << llvm::formatv(", {0:F3} s", *time / 1e6);
+  os << "\n";
+}
+
+llvm::json::Object rematToJson(RematAttr remat) {
+  llvm::json::Object object{
+      {"budget_bytes", remat.getBudgetBytes()},
+      {"input_peak_bytes", remat.getInputPeakBytes()},
+      {"peak_bytes", remat.getPeakBytes()},
+      {"base_cost", remat.getBaseCost()},
+      {"added_cost", remat.getAddedCost()},
+      {"added_cost_percent", addedCostPercent(remat)},
+      {"recomputed_ops", remat.getRecomputedOps()},
+      {"algorithm", remat.getAlgorithm().str()},
+      {"status", stringifySolveStatus(remat.getStatus()).str()}};
+  if (std::optional<int64_t> reordered = remat.getReorderedPeakBytes())
+    object["reordered_peak_bytes"] = *reordered;
+  if (std::optional<int64_t> bound = remat.getCostLowerBound())
+    object["cost_lower_bound"] = *bound;
+  if (std::optional<int64_t> time = remat.getSolveTimeUs())
+    object["solve_seconds"] = *time / 1e6;
+  return object;
+}
+
 void printText(llvm::raw_ostream &os, const FunctionReport &report,
                unsigned timelineColumns = 0) {
   os << "memopt report for @" << report.function << "\n";
@@ -280,6 +335,8 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
       os << "\n";
     }
   }
+  if (report.remat)
+    printRematText(os, report.remat);
   for (const auto &[dialect, count] : report.barrierOpsByDialect)
     row("barriers") << count << " " << dialect
                     << " ops keep their order (not in pure-dialects): the "
@@ -354,6 +411,8 @@ llvm::json::Object toJson(const FunctionReport &report) {
     if (auto time = summary.getArenaTimeUs())
       object["arena_seconds"] = *time / 1e6;
   }
+  if (report.remat)
+    object["remat"] = rematToJson(report.remat);
   return object;
 }
 

@@ -21,6 +21,7 @@ struct MemOptStripAnnotationsPass
         op->removeAttr(memopt::attr_names::kSummary);
         op->removeAttr(memopt::attr_names::kArenaSize);
         op->removeAttr(memopt::attr_names::kTimelines);
+        op->removeAttr(memopt::attr_names::kRemat);
       });
     markAllAnalysesPreserved();
   }

@@ -246,3 +246,130 @@ TEST(RematExact, BoundNeverExceedsTheGreedyOrTheOptimum) {
     }
   }
 }
+
+TEST(RematReorder, ReorderedProblemFollowsTheOrder) {
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    RandomGraphOptions options;
+    options.numNodes = 15;
+    options.inPlaceProbability = 0;
+    RematProblem problem;
+    problem.graph = buildRandomGraph(seed, options);
+    for (unsigned i = 0; i < problem.graph.numNodes(); ++i)
+      problem.costs.push_back(i % 4);
+    problem.recomputable.assign(problem.graph.numNodes(), true);
+    problem.recomputable[seed % problem.graph.numNodes()] = false;
+    // A valid order other than the input order: reverse post-order of a
+    // random priority.
+    std::mt19937_64 random(seed);
+    std::vector<unsigned> order;
+    std::vector<unsigned> waiting(problem.graph.numNodes());
+    std::vector<unsigned> ready;
+    for (unsigned i = 0; i < problem.graph.numNodes(); ++i)
+      if (!(waiting[i] = problem.graph.node(i).preds.size()))
+        ready.push_back(i);
+    while (!ready.empty()) {
+      std::swap(ready[random() % ready.size()], ready.back());
+      unsigned node = ready.back();
+      ready.pop_back();
+      order.push_back(node);
+      for (unsigned succ : problem.graph.node(node).succs)
+        if (--waiting[succ] == 0)
+          ready.push_back(succ);
+    }
+    ASSERT_TRUE(isValidSchedule(problem.graph, order));
+    problem.budget = computeProfile(problem.graph, order).peakBytes;
+    RematProblem reordered = reorderRematProblem(problem, order);
+    RematCheck check =
+        checkRematSchedule(reordered, {inputOrder(reordered.graph)});
+    EXPECT_TRUE(check.valid) << check.reason;
+    EXPECT_EQ(check.peakBytes, problem.budget);
+    EXPECT_EQ(reordered.baseCost(), problem.baseCost());
+    for (unsigned k = 0; k < order.size(); ++k) {
+      EXPECT_EQ(reordered.costs[k], problem.costs[order[k]]);
+      EXPECT_EQ(reordered.isRecomputable(k), problem.isRecomputable(order[k]));
+    }
+    // Solvers accept the reordered problem.
+    problem.budget = (problem.budget * 3) / 4;
+    reordered.budget = problem.budget;
+    RematResult result = solveRematGreedy(reordered);
+    expectConsistent(reordered, result);
+  }
+}
+
+TEST(RematLocalSearch, NeverWorseThanTheGreedyNorBelowTheOptimum) {
+  unsigned improved = 0;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    RematProblem problem = randomRematProblem(seed, 6);
+    RematOptions options;
+    options.maxLocalSearchRounds = 200;
+    for (int64_t budget : interestingBudgets(problem)) {
+      problem.budget = budget;
+      RematResult greedy = solveRematGreedy(problem, options);
+      RematResult search = solveRematLocalSearch(problem, options);
+      expectConsistent(problem, search);
+      EXPECT_EQ(search.status == RematStatus::Infeasible,
+                greedy.status == RematStatus::Infeasible);
+      if (!greedy.check.valid)
+        continue;
+      ASSERT_TRUE(search.check.valid);
+      EXPECT_LE(search.check.addedCost, greedy.check.addedCost);
+      improved += search.check.addedCost < greedy.check.addedCost;
+      // The stage model's optimum by brute force bounds the search only
+      // from where the search stays in it; the exact bound holds always.
+      RematResult exact = solveRematExact(problem, options);
+      if (exact.costLowerBound) {
+        EXPECT_GE(search.check.addedCost, *exact.costLowerBound);
+      }
+      // Same problem, same options: the same schedule.
+      EXPECT_EQ(solveRematLocalSearch(problem, options).schedule.sequence,
+                search.schedule.sequence);
+    }
+  }
+  RecordProperty("improved", improved);
+}
+
+TEST(RematLocalSearch, LargerGraphsStayConsistent) {
+  for (uint64_t seed = 200; seed < 206; ++seed) {
+    RematProblem problem = randomRematProblem(seed, 40);
+    RematOptions options;
+    options.maxLocalSearchWork = 200000;
+    int64_t peak = inputOrderPeak(problem);
+    problem.budget = rematBudgetFloor(problem) +
+                     (peak - rematBudgetFloor(problem)) / 3;
+    RematResult greedy = solveRematGreedy(problem, options);
+    RematResult search = solveRematLocalSearch(problem, options);
+    expectConsistent(problem, search);
+    if (greedy.check.valid) {
+      ASSERT_TRUE(search.check.valid);
+      EXPECT_LE(search.check.addedCost, greedy.check.addedCost);
+    }
+  }
+}
+
+TEST(RematGreedy, RecomputesOperandChains) {
+  // a -> b -> c -> d -> e, and b -> g <- e. b is held across d; recomputing
+  // it alone would stretch a just as much, so a is recomputed first.
+  RematProblem problem;
+  MemoryGraph &graph = problem.graph;
+  const int64_t sizes[] = {10, 10, 1, 30, 1, 1};
+  for (unsigned i = 0; i < 6; ++i) {
+    graph.addNode("n" + std::to_string(i));
+    graph.addValue(sizes[i], i);
+  }
+  graph.addUse(0, 1);
+  graph.addUse(1, 2);
+  graph.addUse(2, 3);
+  graph.addUse(3, 4);
+  graph.addUse(1, 5);
+  graph.addUse(4, 5);
+  problem.costs = {3, 4, 1, 1, 1, 1};
+  EXPECT_EQ(inputOrderPeak(problem), 41);
+  problem.budget = 31;
+  RematResult greedy = solveRematGreedy(problem);
+  expectConsistent(problem, greedy);
+  EXPECT_EQ(greedy.status, RematStatus::Feasible);
+  EXPECT_EQ(greedy.schedule.sequence,
+            (std::vector<unsigned>{0, 1, 2, 3, 4, 0, 1, 5}));
+  EXPECT_EQ(greedy.check.addedCost, 7);
+  EXPECT_EQ(greedy.check.peakBytes, 31);
+}

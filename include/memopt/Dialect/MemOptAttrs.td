@@ -135,4 +135,44 @@ def MemOpt_TimelineAttr : MemOpt_Attr<"Timeline", "timeline"> {
   }];
 }
 
+def MemOpt_RematAttr : MemOpt_Attr<"Remat", "remat"> {
+  let summary = "What memopt-remat did to a function";
+  let description = [{
+    Attached to a function as `memopt.remat` by `--memopt-remat`. Sizes are
+    in bytes, costs in the units of the cost model (docs/Remat.md); all are
+    non-negative, and the peak is within the budget.
+
+    * `budget_bytes`: the activation budget.
+    * `input_peak_bytes`: the peak of the order the pass was given.
+    * `reordered_peak_bytes` (optional): the peak of the scheduler's order
+      that remat started from, when the pass reordered (`reorder=true`).
+    * `peak_bytes`: the peak after remat.
+    * `base_cost`: the cost of running every op once.
+    * `added_cost`: the cost of the recomputations.
+    * `recomputed_ops`: ops cloned to recompute a value.
+    * `algorithm`: the solver whose schedule was kept (`greedy`, `exact`).
+    * `status`: `optimal` when no schedule with the same first-run order adds
+      less cost (proven), else `feasible`.
+    * `cost_lower_bound` (optional): a proven lower bound on the added cost of
+      any schedule with that first-run order.
+    * `solve_time_us` (optional): time the solvers (scheduler included)
+      took, recorded with `record-times=true` only.
+  }];
+  let parameters = (ins
+    "int64_t":$budget_bytes,
+    "int64_t":$input_peak_bytes,
+    OptionalParameter<"std::optional<int64_t>">:$reordered_peak_bytes,
+    "int64_t":$peak_bytes,
+    "int64_t":$base_cost,
+    "int64_t":$added_cost,
+    "int64_t":$recomputed_ops,
+    StringRefParameter<"the solver whose schedule was kept">:$algorithm,
+    EnumParameter<MemOpt_SolveStatus>:$status,
+    OptionalParameter<"std::optional<int64_t>">:$cost_lower_bound,
+    OptionalParameter<"std::optional<int64_t>">:$solve_time_us
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // MEMOPT_DIALECT_MEMOPTATTRS_TD

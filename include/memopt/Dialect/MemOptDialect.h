@@ -28,6 +28,8 @@ inline constexpr llvm::StringLiteral kArenaSize = "memopt.arena_size";
 inline constexpr llvm::StringLiteral kTimelines = "memopt.timelines";
 /// User-given compute cost of one run of an op (memopt-remat).
 inline constexpr llvm::StringLiteral kCost = "memopt.cost";
+/// On a function: the #memopt.remat record of what memopt-remat did.
+inline constexpr llvm::StringLiteral kRemat = "memopt.remat";
 /// On an op cloned by memopt-remat: the index of the original in its block.
 inline constexpr llvm::StringLiteral kRecomputedFrom = "memopt.recomputed_from";
 } // namespace attr_names

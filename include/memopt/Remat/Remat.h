@@ -49,6 +49,13 @@ struct RematSchedule {
   std::vector<unsigned> sequence;
 };
 
+/// `problem` with its nodes renumbered so that `order`, a valid schedule of its
+/// graph, becomes the input order: node k of the result is node `order[k]` of
+/// `problem`. Value ids are kept. A solution of the result runs node
+/// `order[s]` of `problem` where it runs node `s`.
+RematProblem reorderRematProblem(const RematProblem &problem,
+                                 llvm::ArrayRef<unsigned> order);
+
 /// What the independent checker finds.
 struct RematCheck {
   /// The sequence is well formed: every node runs, first executions follow the
@@ -103,6 +110,13 @@ struct RematOptions {
   unsigned maxExactSubproblems = 20000;
   /// Exact and its LP relaxation: graphs up to this size get a lower bound.
   unsigned maxBoundNodes = 120;
+  /// Local search: steps simulated at most (deterministic effort; about a
+  /// second per million on the benchmarks' graphs here).
+  uint64_t maxLocalSearchWork = 4000000;
+  /// Local search: ruin-and-recreate rounds at most.
+  unsigned maxLocalSearchRounds = 2000;
+  /// Local search: seed of its random choices.
+  uint64_t localSearchSeed = 1;
   /// Safety net on the exact solver, in seconds.
   double timeLimitSeconds = 60;
 };
@@ -110,6 +124,8 @@ struct RematOptions {
 /// The outcome of a solver, re-checked with checkRematSchedule.
 struct RematResult {
   RematStatus status = RematStatus::NotFound;
+  /// The solver that found `schedule`: "greedy", "local-search" or "exact".
+  std::string algorithm = "greedy";
   /// The schedule within the budget, or with the lowest peak reached.
   RematSchedule schedule;
   /// The checker's verdict on `schedule`.
@@ -128,15 +144,23 @@ struct RematResult {
 RematResult solveRematGreedy(const RematProblem &problem,
                              const RematOptions &options = {});
 
+/// The greedy, then a large-neighbourhood search: drops the recomputations
+/// in a random window of the best schedule and re-inserts recomputations
+/// with the greedy's moves ranked with noise, keeping what adds no more cost.
+/// Deterministic: bounded by steps simulated, with a fixed seed.
+RematResult solveRematLocalSearch(const RematProblem &problem,
+                                  const RematOptions &options = {});
+
 /// Checkmate's MILP over stages (stage t runs node t last, after any
 /// recomputations in id order), minimising the added cost, solved with GLPK.
 /// Its memory accounting is exact for graphs without activation arguments and
 /// with one result per node (else conservative). Also gives the LP relaxation
-/// bound. Falls back to the greedy schedule when the MILP finds nothing better.
+/// bound. Falls back to the local search's schedule when the MILP finds
+/// nothing better.
 RematResult solveRematExact(const RematProblem &problem,
                             const RematOptions &options = {});
 
-/// Exact for small graphs, greedy otherwise.
+/// Exact for small graphs, the local search otherwise.
 RematResult solveRemat(const RematProblem &problem,
                        const RematOptions &options = {});
 

@@ -34,7 +34,12 @@ def MemOptAnnotate : Pass<"memopt-annotate"> {
     parallel; or a module (any symbol table), whose functions it then
     processes in parallel. It reads and writes nothing outside the function.
   }];
-  let options = [pureDialectsOption, inPlaceOption];
+  let options = [
+    pureDialectsOption, inPlaceOption,
+    Option<"remarkCosts", "remark-costs", "bool", "false",
+           "Emit a remark with the compute cost memopt-remat uses for every "
+           "op of a modelled body (docs/Remat.md)">,
+  ];
   let dependentDialects = ["memopt::MemOptDialect"];
 }
 
@@ -107,15 +112,21 @@ def MemorySchedule : Pass<"memory-schedule"> {
 def MemOptRemat : Pass<"memopt-remat"> {
   let summary = "Recompute values to keep the activation peak within a budget";
   let description = [{
-    Keeps the current order and clones side-effect-free ops right before
-    later uses of their results, so that the originals die earlier and the
-    activation peak stays within `budget` bytes (or `budget-ratio` times the
-    current peak), at the least added compute found. Clones carry
-    `memopt.recomputed_from`, the index of the original op in the block
-    before the pass. Costs: FLOPs for convolutions and matrix products,
-    result elements otherwise, zero for views; a `memopt.cost` integer
-    attribute overrides. An unmeetable budget is an error giving the best
-    peak reached and the proven floor; the function is then left unchanged.
+    Clones side-effect-free ops right before later uses of their results, so
+    that the originals die earlier and the activation peak stays within
+    `budget` bytes (or `budget-ratio` times the peak of the given order), at
+    the least added compute found. With `reorder=true` (the default) it also
+    solves on the order `--memory-schedule` would choose and keeps whichever
+    order needs less added cost (the reordering checked like
+    `--memory-schedule`'s); `reorder=false` keeps the given order. Clones
+    carry `memopt.recomputed_from`, the index of the original op in the
+    block remat started from. Costs: FLOPs for convolutions and matrix
+    products, elements for elementwise ops and reductions, zero for views
+    and constants (docs/Remat.md); a `memopt.cost` integer attribute
+    overrides. The function gets `memopt.remat`, a `#memopt.remat` record of
+    the budget, peaks, costs and status. An unmeetable budget is an error
+    giving the best peak reached and the proven floor; the function is then
+    left unchanged.
 
     Anchor: a function (any `FunctionOpInterface` op), so that it nests in
     `func.func(...)` pipelines, where the pass manager runs functions in
@@ -123,13 +134,18 @@ def MemOptRemat : Pass<"memopt-remat"> {
     processes in parallel. It reads and writes nothing outside the function.
   }];
   let options = [
-    pureDialectsOption,
+    pureDialectsOption, recordTimesOption,
     Option<"budget", "budget", "int64_t", "0",
            "Activation budget in bytes">,
     Option<"budgetRatio", "budget-ratio", "double", "0.0",
            "Budget as a fraction of the current peak (0 < ratio <= 1)">,
     Option<"algorithm", "algorithm", "std::string", "\"auto\"",
-           "greedy, exact or auto">,
+           "greedy, search (greedy and a large-neighbourhood search), exact "
+           "(Checkmate's MILP after the search) or auto (exact up to 40 "
+           "ops, else search)">,
+    Option<"reorder", "reorder", "bool", "true",
+           "Also try the memory scheduler's order and keep the one that "
+           "needs less added cost">,
   ];
   let dependentDialects = ["memopt::MemOptDialect"];
   let statistics = [
@@ -145,15 +161,15 @@ def MemOptStripAnnotations : Pass<"memopt-strip-annotations"> {
     `memopt.buffers` from every op. Run it before transformations that change
     results, such as bufferization, which would otherwise carry annotations
     that no longer describe the ops. With `all=true` it also removes function
-    summaries, recorded timelines and arena sizes, so that tools without the
-    memopt dialect (such as mlir-runner) can read the output.
+    summaries, remat records, recorded timelines and arena sizes, so that
+    tools without the memopt dialect (such as mlir-runner) can read the output.
 
     Anchor: any op; it strips the op and everything nested in it, so it
     runs on a module or nested in a `func.func(...)` pipeline alike.
   }];
   let options = [
     Option<"all", "all", "bool", "false",
-           "Also remove memopt.summary, memopt.timelines and "
+           "Also remove memopt.summary, memopt.remat, memopt.timelines and "
            "memopt.arena_size">,
   ];
 }

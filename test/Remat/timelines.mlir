@@ -6,7 +6,7 @@
 
 // IR: memopt.timelines = [#memopt.timeline<order = "input", steps = 5, live_bytes = [400, 800, 804, 408, 12]>]
 // TEXT:   timeline input       ▄██▄▁
-// TEXT-NEXT:   timeline remat-auto  ▄█▄▄▄▁
+// TEXT-NEXT:   timeline remat  ▄█▄▄▄▁
 // TEXT-NEXT:                        ^ peak at step 1
 // STRIP-NOT: memopt.timelines
 func.func @held_across(%x: tensor<100xf32>) -> tensor<1xf32> {

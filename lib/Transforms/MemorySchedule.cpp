@@ -8,7 +8,6 @@
 
 #include "PassUtils.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
-#include "memopt/Analysis/OrderCheck.h"
 #include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
@@ -22,33 +21,6 @@ using namespace mlir;
 using namespace memopt;
 
 namespace {
-
-/// Moves the ops of `model` into `order`, keeping the pinned last op last.
-void applyOrder(const BlockMemoryModel &model, ArrayRef<unsigned> order) {
-  Block &block = *model.block;
-  for (unsigned node : order) {
-    Operation *op = model.nodeOps[node];
-    if (model.terminator)
-      op->moveBefore(model.terminator);
-    else
-      op->moveBefore(&block, block.end());
-  }
-}
-
-/// Checks the reordered body of `function` on the IR itself, independently
-/// of the memory model: dependences and effect order (checkReordering), then
-/// the verifier, dominance included. Returns why it is wrong.
-std::optional<std::string>
-checkReorderedFunction(FunctionOpInterface function, Block &block,
-                       ArrayRef<Operation *> inputOrder,
-                       ArrayRef<std::string> pureDialects) {
-  if (std::optional<std::string> problem =
-          checkReordering(block, inputOrder, pureDialects))
-    return problem;
-  if (std::optional<std::string> error = getVerifierError(function))
-    return "the reordered function does not verify: " + *error;
-  return std::nullopt;
-}
 
 /// Warns once per function and dialect when unregistered ops pin the order;
 /// a lone effectful op orders nothing.

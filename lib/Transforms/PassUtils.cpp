@@ -34,6 +34,30 @@ std::optional<std::string> memopt::getVerifierError(Operation *op) {
   return message;
 }
 
+void memopt::applyOrder(const BlockMemoryModel &model,
+                        ArrayRef<unsigned> order) {
+  Block &block = *model.block;
+  for (unsigned node : order) {
+    Operation *op = model.nodeOps[node];
+    if (model.terminator)
+      op->moveBefore(model.terminator);
+    else
+      op->moveBefore(&block, block.end());
+  }
+}
+
+std::optional<std::string>
+memopt::checkReorderedFunction(FunctionOpInterface function, Block &block,
+                               ArrayRef<Operation *> inputOrder,
+                               ArrayRef<std::string> pureDialects) {
+  if (std::optional<std::string> problem =
+          checkReordering(block, inputOrder, pureDialects))
+    return problem;
+  if (std::optional<std::string> error = getVerifierError(function))
+    return "the reordered function does not verify: " + *error;
+  return std::nullopt;
+}
+
 std::optional<PackingOptions>
 memopt::parsePackingPassOptions(Operation *anchor, StringRef passName,
                                 StringRef algorithm, int64_t alignment,

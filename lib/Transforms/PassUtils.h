@@ -5,6 +5,7 @@
 
 #include "memopt/Analysis/BlockMemoryModel.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Analysis/OrderCheck.h"
 #include "memopt/Packing/Packing.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -57,6 +58,17 @@ inline constexpr int64_t kMaxAlignment = int64_t(1) << 32;
 /// The messages are collected instead of printed, so that a pass can restore
 /// its input and report one error of its own.
 std::optional<std::string> getVerifierError(mlir::Operation *op);
+
+/// Moves the ops of `model` into `order`, keeping the pinned last op last.
+void applyOrder(const BlockMemoryModel &model, llvm::ArrayRef<unsigned> order);
+
+/// Checks the reordered body of `function` on the IR itself, independently
+/// of the memory model: dependences and effect order (checkReordering), then
+/// the verifier, dominance included. Returns why it is wrong.
+std::optional<std::string>
+checkReorderedFunction(mlir::FunctionOpInterface function, mlir::Block &block,
+                       llvm::ArrayRef<mlir::Operation *> inputOrder,
+                       llvm::ArrayRef<std::string> pureDialects);
 
 /// Checks the options shared by the packing passes; on error, reports on
 /// `anchor` and returns nothing.

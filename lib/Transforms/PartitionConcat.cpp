@@ -211,6 +211,7 @@ private:
   Value sliceChannels(OpBuilder &builder, Value value, unsigned dim,
                       int64_t offset, int64_t size);
   Value getZeroBias(OpBuilder &builder, Type elementType);
+  Value getZero(OpBuilder &builder, Type elementType);
   /// Replaces `op` by a channel concat of `parts`, to be partitioned next.
   void replaceByConcat(OpBuilder &builder, Operation *op,
                        ArrayRef<Value> parts);
@@ -221,6 +222,7 @@ private:
   bool inPlace;
   llvm::SetVector<Operation *> worklist;
   llvm::DenseMap<Type, Value> zeroBiases;
+  llvm::DenseMap<Type, Value> zeros;
 };
 
 SmallVector<Location> ConcatPartitioner::run() {
@@ -285,6 +287,17 @@ Value ConcatPartitioner::getZeroBias(OpBuilder &builder, Type elementType) {
   return zero;
 }
 
+Value ConcatPartitioner::getZero(OpBuilder &builder, Type elementType) {
+  Value &zero = zeros[elementType];
+  if (!zero) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&block);
+    zero = arith::ConstantOp::create(builder, block.getParentOp()->getLoc(),
+                                     builder.getZeroAttr(elementType));
+  }
+  return zero;
+}
+
 void ConcatPartitioner::rewriteUser(tosa::ConcatOp concat, Operation *user) {
   if (auto conv = dyn_cast<tosa::Conv2DOp>(user))
     return partitionConv(concat, conv);
@@ -322,8 +335,7 @@ void ConcatPartitioner::partitionConv(tosa::ConcatOp concat,
         SmallVector<int64_t> shape(type.getShape());
         shape[1] += pad[0] + pad[1];
         shape[2] += pad[2] + pad[3];
-        Value zero = arith::ConstantOp::create(
-            builder, conv.getLoc(), builder.getZeroAttr(type.getElementType()));
+        Value zero = getZero(builder, type.getElementType());
         input = tensor::PadOp::create(builder, conv.getLoc(), type.clone(shape),
                                       part, low, high, zero);
       }

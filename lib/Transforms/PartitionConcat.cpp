@@ -221,15 +221,17 @@ private:
   /// Whether the model lets tosa.add write the sum in place.
   bool inPlace;
   llvm::SetVector<Operation *> worklist;
+  /// The concats of the input, and the locations of those removed.
+  llvm::DenseSet<Operation *> inputConcats;
+  SmallVector<Location> removed;
   llvm::DenseMap<Type, Value> zeroBiases;
   llvm::DenseMap<Type, Value> zeros;
 };
 
 SmallVector<Location> ConcatPartitioner::run() {
-  SmallVector<Location> removed;
   for (auto concat : block.getOps<tosa::ConcatOp>())
     worklist.insert(concat);
-  llvm::DenseSet<Operation *> inputConcats(worklist.begin(), worklist.end());
+  inputConcats.insert(worklist.begin(), worklist.end());
   while (!worklist.empty()) {
     auto concat = cast<tosa::ConcatOp>(worklist.front());
     worklist.remove(worklist.front());
@@ -248,8 +250,6 @@ SmallVector<Location> ConcatPartitioner::run() {
       users.insert(user);
     for (Operation *user : users)
       rewriteUser(concat, user);
-    if (fromInput)
-      removed.push_back(concat.getLoc());
     erase(concat);
   }
   return removed;
@@ -257,6 +257,9 @@ SmallVector<Location> ConcatPartitioner::run() {
 
 void ConcatPartitioner::erase(Operation *op) {
   worklist.remove(op);
+  // A nested input concat is replaced when the inner one is flattened.
+  if (inputConcats.contains(op))
+    removed.push_back(op->getLoc());
   op->erase();
 }
 
@@ -440,6 +443,9 @@ void ConcatPartitioner::replaceByConcat(OpBuilder &builder, Operation *op,
   auto concat = tosa::ConcatOp::create(builder, op->getLoc(), type, parts,
                                        uint32_t(type.getRank() - 1));
   op->getResult(0).replaceAllUsesWith(concat.getResult());
+  // A flattened input concat lives on in the new one.
+  if (inputConcats.erase(op))
+    inputConcats.insert(concat);
   erase(op);
   worklist.insert(concat);
 }

@@ -51,6 +51,8 @@ struct FunctionReport {
   /// What earlier passes recorded; null when none ran or the body changed
   /// since.
   SummaryAttr summary;
+  /// What memopt-partition-concat recorded, if it rewrote the function.
+  DictionaryAttr concatPartition;
   /// Why the function could not be modelled; empty when it could.
   std::string skipped;
 };
@@ -123,6 +125,8 @@ FunctionReport buildReport(FunctionOpInterface function,
     report.lowerBoundBytes = report.summary.getLowerBoundBytes();
     report.lowerBoundFromSolver = true;
   }
+  report.concatPartition =
+      function->getAttrOfType<DictionaryAttr>(attr_names::kConcatPartition);
   if (model.nodeOps.empty())
     return report;
   report.peakOp = model.nodeOps[profile.peakStep]->getName().getStringRef();
@@ -221,6 +225,17 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
       os << "\n";
     }
   }
+  if (DictionaryAttr partition = report.concatPartition) {
+    auto field = [&](StringRef name) {
+      auto value = partition.getAs<IntegerAttr>(name);
+      return value ? value.getInt() : 0;
+    };
+    row("concat partition") << field("partitioned")
+                            << " concats never materialised; scheduled peak "
+                            << humanBytes(field("peak_before")) << " -> "
+                            << humanBytes(field("peak_after")) << ", "
+                            << field("ops_added") << " ops added\n";
+  }
   for (const auto &[dialect, count] : report.barrierOpsByDialect)
     row("barriers") << count << " " << dialect
                     << " ops keep their order (not in pure-dialects): the "
@@ -273,6 +288,13 @@ llvm::json::Object toJson(const FunctionReport &report) {
                                       {"start", value.lifetime.start},
                                       {"end", value.lifetime.end}});
   object["largest_live_at_peak"] = std::move(live);
+  if (DictionaryAttr partition = report.concatPartition) {
+    llvm::json::Object fields;
+    for (NamedAttribute field : partition)
+      if (auto value = dyn_cast<IntegerAttr>(field.getValue()))
+        fields[field.getName().getValue()] = value.getInt();
+    object["concat_partition"] = std::move(fields);
+  }
   if (SummaryAttr summary = report.summary) {
     object["algorithm"] = summary.getAlgorithm().str();
     object["status"] = stringifySolveStatus(summary.getStatus()).str();

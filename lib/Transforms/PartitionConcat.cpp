@@ -470,6 +470,12 @@ struct PartitionConcatPass
     ScheduleOptions options;
     options.algorithm = *parsed;
     options.timeLimitSeconds = *seconds;
+    options.effort = effort;
+    if (std::optional<std::string> problem = verifyScheduleOptions(options)) {
+      getOperation().emitError()
+          << "memopt-partition-concat: " << *problem << ", got " << effort;
+      return signalPassFailure();
+    }
     options.model = makeModelOptions(inPlace);
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     for (FunctionOpInterface function : getDefinedFunctions(getOperation()))
@@ -487,7 +493,10 @@ struct PartitionConcatPass
         buildFunctionMemoryModel(function, extraction);
     if (failed(model))
       return success();
-    ScheduleResult before = scheduleForMemory(model->graph, options);
+    // The input is scheduled as memory-schedule would, to compare with it.
+    ScheduleOptions inputOptions = options;
+    inputOptions.effort = 1;
+    ScheduleResult before = scheduleForMemory(model->graph, inputOptions);
 
     // Rewrite a copy, so that the input stays whole until the copy wins.
     auto copy = cast<FunctionOpInterface>(function->clone());
@@ -510,6 +519,18 @@ struct PartitionConcatPass
         buildFunctionMemoryModel(copy, extraction);
     if (failed(rewritten))
       return fail("the rewritten function cannot be modelled");
+    // No schedule of the rewrite can win when its lower bound does not:
+    // spare the search (the peak is elsewhere, e.g. in a stem).
+    int64_t bound = scheduleLowerBound(rewritten->graph, options.model);
+    if (onlyIfLower && bound >= before.peakBytes) {
+      function->emitRemark()
+          << "memopt-partition-concat: partitioning " << removed.size()
+          << " concats would not lower the scheduled peak ("
+          << before.peakBytes
+          << " bytes; every order of the rewrite needs at least " << bound
+          << "); the function is left unchanged";
+      return success();
+    }
     ScheduleResult after = scheduleForMemory(rewritten->graph, options);
     if (std::optional<std::string> problem =
             checkSchedule(rewritten->graph, after, options.model))

@@ -117,6 +117,11 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat", "mlir::ModuleOp"> {
     Option<"timeLimit", "time-limit", "double", "10.0",
            "Time limit of each schedule search per function, in seconds "
            "(inf: no limit)">,
+    Option<"effort", "effort", "double", "0.5",
+           "Multiplier of the (deterministic) work the scheduler may spend "
+           "on the rewritten function (the input is scheduled with the "
+           "effort of memory-schedule): its searches stop early on graphs "
+           "they cannot settle, such as some rewritten ImageNet stems">,
     Option<"onlyIfLower", "only-if-lower", "bool", "true",
            "Keep the rewrite only where it lowers the scheduled peak; false "
            "keeps every rewrite (still scheduled), to test or measure it">,

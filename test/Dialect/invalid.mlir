@@ -201,3 +201,17 @@ func.func @arena_size_on_op(%a: f32) -> f32 {
   %0 = arith.addf %a, %a {memopt.arena_size = 8 : i64} : f32
   return %0 : f32
 }
+
+// -----
+
+// expected-error @+1 {{'memopt.concat_partition' must be a dictionary on a function}}
+func.func @concat_partition_not_a_dictionary() attributes {memopt.concat_partition = 3 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'memopt.concat_partition' needs an integer 'ops_added'}}
+func.func @concat_partition_missing_field() attributes {memopt.concat_partition = {partitioned = 1 : i64, peak_before = 2 : i64, peak_after = 1 : i64}} {
+  return
+}

@@ -39,8 +39,10 @@ using namespace memopt;
 
 namespace {
 
-/// How far per-channel ops are followed from a concat to a convolution.
-constexpr unsigned kMaxPushDepth = 8;
+/// How far per-channel ops are followed from a concat to a convolution
+/// (DARTS and NASNet need 3: ReLU, depthwise, 1x1 conv); it bounds the
+/// analysis, which follows every use.
+constexpr unsigned kMaxPushDepth = 4;
 
 /// The static shape of `value`, if it has one.
 std::optional<ArrayRef<int64_t>> getStaticShape(Value value) {
@@ -154,6 +156,8 @@ std::optional<std::string> whyUseNotPartitionable(OpOperand &use,
   // The op becomes one op per part and a concat of their results: worth it
   // when that concat is smaller, or partitions in turn.
   Value result = user->getResult(0);
+  if (!getStaticShape(result))
+    return name + " has a dynamic shape";
   if (getBytes(result) < getBytes(use.get()))
     return std::nullopt;
   if (depth >= kMaxPushDepth)

@@ -111,9 +111,9 @@ std::optional<std::string> whyUseNotPartitionable(OpOperand &use,
         !getStaticShape(user->getResult(0)))
       return name + " has a dynamic shape";
     // Partial results that cannot accumulate into one destination are
-    // summed by tosa.add: the running sum, the next
-    // partial result and the new sum (two when the sum is written in place)
-    // are live together, which must stay below the concat and the result.
+    // summed by tosa.add: the running sum, the next partial result and the
+    // new sum (two when the sum is written in place) are live together,
+    // which must stay below the concat and the result.
     int64_t resultBytes = getBytes(user->getResult(0));
     if (auto conv = dyn_cast<tosa::Conv2DOp>(user);
         conv && !canAccumulateInPlace(conv) &&
@@ -240,7 +240,8 @@ SmallVector<Location> ConcatPartitioner::run() {
     auto concat = cast<tosa::ConcatOp>(worklist.front());
     worklist.remove(worklist.front());
     bool fromInput = inputConcats.contains(concat);
-    if (std::optional<std::string> reason = whyNotPartitionable(concat, inPlace)) {
+    if (std::optional<std::string> reason =
+            whyNotPartitionable(concat, inPlace)) {
       // Concats this pass made are partitioned where they help and left
       // alone where they are smaller than the input's.
       if (fromInput)
@@ -272,14 +273,14 @@ Value ConcatPartitioner::sliceChannels(OpBuilder &builder, Value value,
                                        int64_t size) {
   auto type = cast<RankedTensorType>(value.getType());
   SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes, strides(type.getRank(),
-                                           builder.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes,
+      strides(type.getRank(), builder.getIndexAttr(1));
   for (int64_t extent : type.getShape())
     sizes.push_back(builder.getIndexAttr(extent));
   offsets[dim] = builder.getIndexAttr(offset);
   sizes[dim] = builder.getIndexAttr(size);
-  return tensor::ExtractSliceOp::create(builder, value.getLoc(), value,
-                                        offsets, sizes, strides);
+  return tensor::ExtractSliceOp::create(builder, value.getLoc(), value, offsets,
+                                        sizes, strides);
 }
 
 Value ConcatPartitioner::getZeroBias(OpBuilder &builder, Type elementType) {
@@ -361,8 +362,8 @@ void ConcatPartitioner::partitionConv(tosa::ConcatOp concat,
     if (sum)
       partial->setOperand(2, getZeroBias(builder, biasType));
     Value result = partial->getResult(0);
-    sum = sum ? tosa::AddOp::create(builder, conv.getLoc(), conv.getType(),
-                                    sum, result)
+    sum = sum ? tosa::AddOp::create(builder, conv.getLoc(), conv.getType(), sum,
+                                    result)
                     .getResult()
               : result;
   }
@@ -394,23 +395,25 @@ void ConcatPartitioner::pushThrough(tosa::ConcatOp concat, Operation *user) {
         operand.set(part);
       } else if (depthwise && index == 1) {
         // HWCM: the channels are dimension 2.
-        operand.set(sliceChannels(operandBuilder, value, 2, offset, partChannels));
+        operand.set(
+            sliceChannels(operandBuilder, value, 2, offset, partChannels));
       } else if (depthwise && index == 2) {
         if (cast<RankedTensorType>(value.getType()).getShape()[0] != 1)
-          operand.set(sliceChannels(operandBuilder, value, 0, offset * multiplier,
+          operand.set(sliceChannels(operandBuilder, value, 0,
+                                    offset * multiplier,
                                     partChannels * multiplier));
       } else if (auto slice = dyn_cast<tosa::SliceOp>(clone);
                  slice && index == 2) {
         SmallVector<int64_t> size = *getConstShape(value);
         size.back() = partChannels;
-        auto shapeType = tosa::shapeType::get(builder.getContext(), size.size());
+        auto shapeType =
+            tosa::shapeType::get(builder.getContext(), size.size());
         auto values = DenseIntElementsAttr::get(
             RankedTensorType::get({int64_t(size.size())},
                                   builder.getIndexType()),
             size);
-        operand.set(
-            tosa::ConstShapeOp::create(operandBuilder, value.getLoc(), shapeType,
-                                       values));
+        operand.set(tosa::ConstShapeOp::create(operandBuilder, value.getLoc(),
+                                               shapeType, values));
       } else if (isElementwise(user)) {
         auto type = cast<RankedTensorType>(value.getType());
         if (type.getRank() == concatType.getRank() &&
@@ -529,8 +532,7 @@ struct PartitionConcatPass
     if (onlyIfLower && bound >= before.peakBytes) {
       function->emitRemark()
           << "memopt-partition-concat: partitioning " << removed.size()
-          << " concats would not lower the scheduled peak ("
-          << before.peakBytes
+          << " concats would not lower the scheduled peak (" << before.peakBytes
           << " bytes; every order of the rewrite needs at least " << bound
           << "); the function is left unchanged";
       return success();
@@ -543,14 +545,13 @@ struct PartitionConcatPass
     if (onlyIfLower && after.peakBytes >= before.peakBytes) {
       function->emitRemark()
           << "memopt-partition-concat: partitioning " << removed.size()
-          << " concats would not lower the scheduled peak ("
-          << before.peakBytes << " bytes, " << after.peakBytes
+          << " concats would not lower the scheduled peak (" << before.peakBytes
+          << " bytes, " << after.peakBytes
           << " with the rewrite); the function is left unchanged";
       return success();
     }
     Block &block = copy.getFunctionBody().front();
-    SmallVector<Operation *> rewrittenOrder(
-        llvm::make_pointer_range(block));
+    SmallVector<Operation *> rewrittenOrder(llvm::make_pointer_range(block));
     applyOrder(*rewritten, sinkWeightlessNodes(rewritten->graph, after.order));
     if (std::optional<std::string> problem = checkReorderedFunction(
             copy, block, rewrittenOrder, extraction.pureDialects))
@@ -590,8 +591,8 @@ struct PartitionConcatPass
     }
     function->setAttr(attr_names::kSummary, summary);
     Builder builder(function->getContext());
-    int64_t opsAdded = int64_t(kept->graph.numNodes()) -
-                       int64_t(model->graph.numNodes());
+    int64_t opsAdded =
+        int64_t(kept->graph.numNodes()) - int64_t(model->graph.numNodes());
     function->setAttr(
         attr_names::kConcatPartition,
         builder.getDictionaryAttr({

@@ -249,5 +249,17 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
                                << "' must be a non-negative integer";
     return success();
   }
+  if (name == attr_names::kConcatPartition) {
+    auto fields = dyn_cast<DictionaryAttr>(attr.getValue());
+    if (!fields || !isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "'" << name
+                               << "' must be a dictionary on a function";
+    for (StringRef field :
+         {"partitioned", "peak_before", "peak_after", "ops_added"})
+      if (!fields.getAs<IntegerAttr>(field))
+        return op->emitOpError() << "'" << name << "' needs an integer '"
+                                 << field << "'";
+    return success();
+  }
   return op->emitOpError() << "has unknown memopt attribute '" << name << "'";
 }

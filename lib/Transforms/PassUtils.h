@@ -5,6 +5,7 @@
 
 #include "memopt/Analysis/BlockMemoryModel.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Analysis/OrderCheck.h"
 #include "memopt/Packing/Packing.h"
 
 #include "mlir/IR/BuiltinOps.h"

@@ -10,6 +10,16 @@ using namespace memopt;
 
 void memopt::buildPlanPipeline(OpPassManager &pm,
                                const PlanPipelineOptions &options) {
+  if (options.partitionConcat) {
+    MemOptPartitionConcatOptions partition;
+    partition.pureDialects.assign(options.pureDialects.begin(),
+                                  options.pureDialects.end());
+    partition.inPlace = options.inPlace;
+    partition.algorithm = options.scheduleAlgorithm;
+    partition.timeLimit = options.timeLimit;
+    partition.recordTimes = options.recordTimes;
+    pm.addPass(createMemOptPartitionConcat(partition));
+  }
   MemoryScheduleOptions schedule;
   schedule.pureDialects.assign(options.pureDialects.begin(),
                                options.pureDialects.end());
@@ -33,7 +43,8 @@ void memopt::buildPlanPipeline(OpPassManager &pm,
 void memopt::registerMemOptPipelines() {
   PassPipelineRegistration<PlanPipelineOptions>(
       "memopt-plan",
-      "Schedule every function for the lowest activation peak, then assign "
-      "buffer offsets in one arena for that order",
+      "Schedule every function for the lowest activation peak (after "
+      "partitioning concats with partition-concat=true), then assign buffer "
+      "offsets in one arena for that order",
       buildPlanPipeline);
 }

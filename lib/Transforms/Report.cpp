@@ -57,6 +57,8 @@ struct FunctionReport {
   /// What memopt-remat recorded; null when it did not run or the peak
   /// changed since.
   RematAttr remat;
+  /// What memopt-partition-concat recorded, if it rewrote the function.
+  DictionaryAttr concatPartition;
   /// Why the function could not be modelled; empty when it could.
   std::string skipped;
   /// Live bytes per step of the current order.
@@ -153,6 +155,8 @@ FunctionReport buildReport(FunctionOpInterface function,
   if (auto remat = function->getAttrOfType<RematAttr>(attr_names::kRemat);
       remat && remat.getPeakBytes() == report.peakBytes)
     report.remat = remat;
+  report.concatPartition =
+      function->getAttrOfType<DictionaryAttr>(attr_names::kConcatPartition);
   if (model.nodeOps.empty())
     return report;
   report.peakOp = model.nodeOps[profile.peakStep]->getName().getStringRef();
@@ -337,6 +341,17 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
   }
   if (report.remat)
     printRematText(os, report.remat);
+  if (DictionaryAttr partition = report.concatPartition) {
+    auto field = [&](StringRef name) {
+      auto value = partition.getAs<IntegerAttr>(name);
+      return value ? value.getInt() : 0;
+    };
+    row("concat partition") << field("partitioned")
+                            << " concats never materialised; scheduled peak "
+                            << humanBytes(field("peak_before")) << " -> "
+                            << humanBytes(field("peak_after")) << ", "
+                            << field("ops_added") << " ops added\n";
+  }
   for (const auto &[dialect, count] : report.barrierOpsByDialect)
     row("barriers") << count << " " << dialect
                     << " ops keep their order (not in pure-dialects): the "
@@ -391,6 +406,13 @@ llvm::json::Object toJson(const FunctionReport &report) {
                                       {"start", value.lifetime.start},
                                       {"end", value.lifetime.end}});
   object["largest_live_at_peak"] = std::move(live);
+  if (DictionaryAttr partition = report.concatPartition) {
+    llvm::json::Object fields;
+    for (NamedAttribute field : partition)
+      if (auto value = dyn_cast<IntegerAttr>(field.getValue()))
+        fields[field.getName().getValue()] = value.getInt();
+    object["concat_partition"] = std::move(fields);
+  }
   if (SummaryAttr summary = report.summary) {
     object["algorithm"] = summary.getAlgorithm().str();
     object["status"] = stringifySolveStatus(summary.getStatus()).str();

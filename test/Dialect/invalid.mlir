@@ -211,6 +211,13 @@ func.func @timeline_buckets() attributes {memopt.timelines = [#memopt.timeline<o
 
 // -----
 
+// expected-error @+1 {{'memopt.concat_partition' must be a dictionary on a function}}
+func.func @concat_partition_not_a_dictionary() attributes {memopt.concat_partition = 3 : i64} {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{timeline of 5 steps cannot have 0 buckets}}
 func.func @timeline_empty() attributes {memopt.timelines = [#memopt.timeline<order = "input", steps = 5, live_bytes = []>]} {
   return
@@ -243,4 +250,11 @@ func.func @timelines_on_op(%a: f32) -> f32 {
   // expected-error @+1 {{'memopt.timelines' describes a function and cannot be placed on this op}}
   %0 = arith.addf %a, %a {memopt.timelines = []} : f32
   return %0 : f32
+}
+
+// -----
+
+// expected-error @+1 {{'memopt.concat_partition' needs an integer 'ops_added'}}
+func.func @concat_partition_missing_field() attributes {memopt.concat_partition = {partitioned = 1 : i64, peak_before = 2 : i64, peak_after = 1 : i64}} {
+  return
 }

@@ -47,6 +47,9 @@ constexpr const char *kPipelines[] = {
     "memopt-assign-offsets{time-limit=0.02},memopt-report{output=/dev/null}",
     "memopt-annotate,memory-schedule{algorithm=list time-limit=0.02},"
     "memopt-annotate",
+    "memopt-partition-concat{time-limit=0.02}",
+    "memopt-partition-concat{only-if-lower=false time-limit=0.02 "
+    "in-place=true},memopt-report{output=/dev/null}",
     "memopt-arena{time-limit=0.02}",
     "memopt-arena{arena-mode=arg algorithm=exact alignment=16 time-limit=0.02}",
     "memopt-strip-annotations{all=true}",

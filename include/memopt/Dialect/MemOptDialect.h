@@ -32,6 +32,10 @@ inline constexpr llvm::StringLiteral kCost = "memopt.cost";
 inline constexpr llvm::StringLiteral kRemat = "memopt.remat";
 /// On an op cloned by memopt-remat: the index of the original in its block.
 inline constexpr llvm::StringLiteral kRecomputedFrom = "memopt.recomputed_from";
+/// On a function rewritten by memopt-partition-concat: a dictionary of what
+/// the rewrite did (`partitioned`, `peak_before`, `peak_after`, `ops_added`).
+inline constexpr llvm::StringLiteral kConcatPartition =
+    "memopt.concat_partition";
 } // namespace attr_names
 
 } // namespace memopt

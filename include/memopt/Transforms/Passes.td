@@ -109,7 +109,67 @@ def MemorySchedule : Pass<"memory-schedule"> {
   ];
 }
 
+def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
+  let summary = "Never materialise a channel concat that convolutions read "
+                "(SERENITY's partitioning), where it lowers the scheduled peak";
+  let description = [{
+    SERENITY's graph rewrite (Ahn et al., MLSys 2020) on tosa: a
+    `tosa.concat` on the channel (last) axis whose uses all partition
+    disappears. A `tosa.conv2d` reading it becomes one partial convolution
+    per part with its slice of the weights (`tensor.extract_slice` of the
+    OHWI weight along I; the bias in the first part only), summed by a
+    `tosa.add` chain; a `tosa.depthwise_conv2d` becomes one depthwise
+    convolution per part (HWCM weight and bias sliced) whose results are
+    concatenated; a nested channel concat takes the parts in its place.
+    Per-channel ops between the concat and a convolution (elementwise ops
+    whose other operands are per-channel or whole tensors, casts, max and
+    average pooling, spatial `tosa.slice`s) are pushed through it first.
+    The rewritten function is scheduled as by `memory-schedule`, and the
+    rewrite is kept, in that order, only when the scheduled peak drops below
+    the scheduled peak of the input; otherwise the function stays as it is.
+    A kept rewrite records `memopt.concat_partition` (concats partitioned,
+    peaks before and after, ops added) and a fresh `#memopt.summary`.
+    Remarks name the concats left alone and why: a use that does not
+    partition (with the number of uses), a non-channel axis, a dynamic shape.
+    The channel-wise split reorders a sum: exact in integers, not bitwise in
+    floats; the depthwise split is exact.
+
+    Anchor: a function (any `FunctionOpInterface` op), so that it nests in
+    `func.func(...)` pipelines, where the pass manager runs functions in
+    parallel; or a module (any symbol table), whose functions it then
+    processes in parallel. It rewrites a detached copy of the function and
+    touches nothing outside it.
+  }];
+  let options = [
+    pureDialectsOption, inPlaceOption, recordTimesOption,
+    Option<"algorithm", "algorithm", "std::string", "\"auto\"",
+           "Scheduling algorithm (see memory-schedule)">,
+    Option<"timeLimit", "time-limit", "double", "10.0",
+           "Time limit of each schedule search per function, in seconds "
+           "(inf: no limit)">,
+    Option<"effort", "effort", "double", "0.5",
+           "Multiplier of the (deterministic) work the scheduler may spend "
+           "on the rewritten function (the input is scheduled with the "
+           "effort of memory-schedule): its searches stop early on graphs "
+           "they cannot settle, such as some rewritten ImageNet stems">,
+    Option<"onlyIfLower", "only-if-lower", "bool", "true",
+           "Keep the rewrite only where it lowers the scheduled peak; false "
+           "keeps every rewrite (still scheduled), to test or measure it">,
+  ];
+  let dependentDialects = ["memopt::MemOptDialect", "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numConcatsPartitioned", "concats-partitioned",
+              "Concats that are no longer materialised">,
+    Statistic<"bytesSaved", "bytes-saved",
+              "Scheduled activation peak bytes saved by the rewrite">,
+  ];
+}
+
 def MemOptRemat : Pass<"memopt-remat"> {
+
   let summary = "Recompute values to keep the activation peak within a budget";
   let description = [{
     Clones side-effect-free ops right before later uses of their results, so

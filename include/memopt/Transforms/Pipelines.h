@@ -19,6 +19,12 @@ struct PlanPipelineOptions
                        llvm::cl::desc("Let elementwise ops overwrite a dying "
                                       "operand of the same size"),
                        llvm::cl::init(false)};
+  Option<bool> partitionConcat{
+      *this, "partition-concat",
+      llvm::cl::desc("First partition channel concats read by convolutions "
+                     "where that lowers the scheduled peak "
+                     "(memopt-partition-concat)"),
+      llvm::cl::init(false)};
   Option<std::string> scheduleAlgorithm{
       *this, "schedule-algorithm",
       llvm::cl::desc("Scheduling algorithm (see memory-schedule)"),
@@ -41,8 +47,8 @@ struct PlanPipelineOptions
       llvm::cl::init(false)};
 };
 
-/// Adds memopt's plan for tensor IR to `pm`: memory-schedule, then
-/// memopt-assign-offsets on the new order.
+/// Adds memopt's plan for tensor IR to `pm`: memopt-partition-concat when
+/// asked, memory-schedule, then memopt-assign-offsets on the new order.
 void buildPlanPipeline(mlir::OpPassManager &pm,
                        const PlanPipelineOptions &options);
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Benchmark memopt-partition-concat: scheduled peak with and without the
+rewrite on every generated NAS and RandWire model (CIFAR and ImageNet stems)
+and, where given, on concat-heavy models of ../shared/models.
+
+For each model: the peak memory-schedule reaches alone (and whether it is
+proven optimal), the peak after memopt-partition-concat and memory-schedule,
+the change, the concats partitioned, the ops added, and the CPU time of the
+partition pass (which schedules the input and the rewrite once each). Every
+number comes from memopt-report's JSON. Prints a markdown table. Usage:
+
+  benchmarks/partition-concat.py [--build build] [--shared ../shared]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELGEN = os.path.join(ROOT, "utils", "modelgen", "memopt-modelgen.py")
+
+GENERATED = [(f"{m}{'_imagenet' if i else ''}",
+              ["--model", m] + (["--imagenet"] if i else []))
+             for i in (False, True)
+             for m in ("darts", "nasnet", "amoebanet", "randwire_ws",
+                       "randwire_er", "randwire_ba")]
+SHARED = ["inception_v1_onnx.mlir", "shufflenet_onnx.mlir", "squeezenet_onnx.mlir"]
+
+
+def run(opt, path, passes, pure):
+    """Runs memopt-opt; returns (report of the first function, CPU seconds)."""
+    extra = [f"pure-dialects={pure}"] if pure else []
+    args = [opt, path, "-o", "/dev/null", "--allow-unregistered-dialect"]
+    for name in passes:
+        args.append(f"--{name}" + (f"={' '.join(extra)}" if extra else ""))
+    args.append("--memopt-report=format=json" +
+                (f" pure-dialects={pure}" if pure else ""))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(args, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode:
+        sys.exit(f"{' '.join(args)} failed:\n{result.stderr}")
+    seconds = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return json.loads(result.stdout)[0], seconds
+
+
+def row(opt, name, path, pure):
+    base, _ = run(opt, path, ["memory-schedule"], pure)
+    # The rewrite pass alone, to time it; then the full pipeline.
+    _, seconds = run(opt, path, ["memopt-partition-concat"], pure)
+    after, _ = run(opt, path, ["memopt-partition-concat", "memory-schedule"],
+                   pure)
+    partition = after.get("concat_partition", {})
+    peak, new = base["peak_bytes"], after["peak_bytes"]
+    return (f"| {name} | {base['ops']} | {peak:,} | {base['status']} | "
+            f"{new:,} | {100.0 * (new - peak) / peak:+.1f}% | "
+            f"{partition.get('partitioned', 0)} | "
+            f"{partition.get('ops_added', 0)} | {seconds:.2f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    args = parser.parse_args()
+    opt = os.path.join(args.build, "bin", "memopt-opt")
+    print("| model | ops | scheduled peak (B) | status | with partition (B) "
+          "| change | concats | ops added | pass CPU s |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, gen in GENERATED:
+            path = os.path.join(tmp, name + ".mlir")
+            subprocess.run([sys.executable, MODELGEN, *gen, "-o", path],
+                           check=True)
+            print(row(opt, name, path, None), flush=True)
+    for model in SHARED:
+        path = os.path.join(args.shared, "models", model)
+        if os.path.exists(path):
+            print(row(opt, model, path, "onnx"), flush=True)
+        else:
+            print(f"| {model} | skipped: {path} not found |")
+
+
+if __name__ == "__main__":
+    main()

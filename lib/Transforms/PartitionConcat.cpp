@@ -1,0 +1,627 @@
+//===- PartitionConcat.cpp - Never materialise a concat read by convs -----===//
+//
+// SERENITY's graph rewrite (Ahn et al., MLSys 2020) on tosa. A channel
+// concat costs the bytes of all its parts plus its own; read by a
+// convolution, it can be avoided:
+//   conv(concat(x_1..x_n), W) = sum_i conv(x_i, W[:, :, :, c_i])
+//   depthwise(concat(x_1..x_n), W) = concat(depthwise(x_i, W[:, :, c_i, :]))
+// and per-channel ops commute with the concat. The rewrite is only worth it
+// when the scheduler interleaves each part's producer with its partial
+// convolution, so the pass rewrites a copy of each function, schedules it
+// with the scheduler of memory-schedule, and keeps it in that order only
+// when the scheduled peak drops. A kept result is checked on the IR (order,
+// verifier) and its peak re-extracted before it replaces the function body.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PassUtils.h"
+#include "memopt/Analysis/MemoryAnnotations.h"
+#include "memopt/Schedule/Scheduler.h"
+#include "memopt/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace memopt {
+#define GEN_PASS_DEF_MEMOPTPARTITIONCONCAT
+#include "memopt/Transforms/Passes.h.inc"
+} // namespace memopt
+
+using namespace mlir;
+using namespace memopt;
+
+namespace {
+
+/// How far per-channel ops are followed from a concat to a convolution
+/// (DARTS and NASNet need 3: ReLU, depthwise, 1x1 conv); it bounds the
+/// analysis, which follows every use.
+constexpr unsigned kMaxPushDepth = 4;
+
+/// The static shape of `value`, if it has one.
+std::optional<ArrayRef<int64_t>> getStaticShape(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  return type.getShape();
+}
+
+int64_t getBytes(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return type.getNumElements() *
+         std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+}
+
+/// The values of a `tosa.const_shape`, if `value` is one.
+std::optional<SmallVector<int64_t>> getConstShape(Value value) {
+  auto shapeOp = value.getDefiningOp<tosa::ConstShapeOp>();
+  if (!shapeOp)
+    return std::nullopt;
+  return llvm::to_vector(shapeOp.getValues().getValues<int64_t>());
+}
+
+/// Elementwise ops that act on each channel alone: their other operands are
+/// sliced along the channels with the concat or broadcast over them.
+bool isElementwise(Operation *op) {
+  return op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
+         isa<tosa::MulOp, tosa::CastOp>(op);
+}
+
+/// Whether the partial convolutions of `conv` can accumulate into one
+/// destination: float, one element type throughout, zero zero points.
+bool canAccumulateInPlace(tosa::Conv2DOp conv) {
+  Type type = getElementTypeOrSelf(conv.getType());
+  if (!isa<FloatType>(type) ||
+      getElementTypeOrSelf(conv.getInput().getType()) != type ||
+      getElementTypeOrSelf(conv.getWeight().getType()) != type ||
+      conv.getAccType() != type)
+    return false;
+  for (Value zeroPoint : {conv.getInputZp(), conv.getWeightZp()})
+    if (!matchPattern(zeroPoint, m_AnyZeroFloat()) &&
+        !matchPattern(zeroPoint, m_Zero()))
+      return false;
+  return true;
+}
+
+/// Why a channel concat with the type and uses of `concat` cannot
+/// disappear; nothing when every use partitions.
+std::optional<std::string> whyUsesNotPartitionable(Value concat, bool inPlace,
+                                                   unsigned depth);
+
+/// Why the op reading `use` (a concat of `channels` channels) cannot take
+/// the concat's parts instead; nothing when it can.
+std::optional<std::string> whyUseNotPartitionable(OpOperand &use,
+                                                  int64_t channels,
+                                                  bool inPlace,
+                                                  unsigned depth) {
+  Operation *user = use.getOwner();
+  unsigned index = use.getOperandNumber();
+  std::string name = "'" + user->getName().getStringRef().str() + "'";
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(user)) {
+    if (index != 0)
+      return name + " reads it as weights or bias";
+    if (!getStaticShape(user->getOperand(1)) ||
+        !getStaticShape(user->getOperand(2)) ||
+        !getStaticShape(user->getResult(0)))
+      return name + " has a dynamic shape";
+    // Partial results that cannot accumulate into one destination are
+    // summed by tosa.add: the running sum, the next partial result and the
+    // new sum (two when the sum is written in place) are live together,
+    // which must stay below the concat and the result.
+    int64_t resultBytes = getBytes(user->getResult(0));
+    if (auto conv = dyn_cast<tosa::Conv2DOp>(user);
+        conv && !canAccumulateInPlace(conv) &&
+        (inPlace ? 2 : 3) * resultBytes >= getBytes(use.get()) + resultBytes)
+      return name + " would sum partial results of " +
+             std::to_string(resultBytes) +
+             " bytes, too large against the concat";
+    if (isa<tosa::Conv2DOp>(user))
+      return std::nullopt;
+  } else if (auto outer = dyn_cast<tosa::ConcatOp>(user)) {
+    auto type = cast<RankedTensorType>(use.get().getType());
+    if (outer.getAxis() != type.getRank() - 1)
+      return name + " concatenates it along another axis";
+    return std::nullopt;
+  } else if (isElementwise(user)) {
+    if (user->getNumResults() != 1 ||
+        getStaticShape(user->getResult(0)) != getStaticShape(use.get()))
+      return name + " broadcasts it to another shape";
+    int64_t rank = cast<RankedTensorType>(use.get().getType()).getRank();
+    for (OpOperand &operand : user->getOpOperands()) {
+      std::optional<ArrayRef<int64_t>> shape = getStaticShape(operand.get());
+      // tosa.mul's shift is a rank-1 scalar.
+      bool isShift = isa<tosa::MulOp>(user) && operand.getOperandNumber() == 2;
+      if (!shape || (!isShift && int64_t(shape->size()) != rank) ||
+          (!isShift && shape->back() != 1 && shape->back() != channels))
+        return name + " has an operand that is neither per-channel nor "
+                      "broadcast over the channels";
+    }
+  } else if (isa<tosa::MaxPool2dOp, tosa::AvgPool2dOp>(user)) {
+    if (index != 0 || !getStaticShape(user->getResult(0)))
+      return name + " has a dynamic shape";
+  } else if (auto slice = dyn_cast<tosa::SliceOp>(user)) {
+    std::optional<SmallVector<int64_t>> start = getConstShape(slice.getStart());
+    std::optional<SmallVector<int64_t>> size = getConstShape(slice.getSize());
+    if (!start || !size || start->back() != 0 || size->back() != channels)
+      return name + " slices the channels";
+  } else {
+    return name + " is neither a per-channel op nor a convolution";
+  }
+  // The op becomes one op per part and a concat of their results: worth it
+  // when that concat is smaller, or partitions in turn.
+  Value result = user->getResult(0);
+  if (!getStaticShape(result))
+    return name + " has a dynamic shape";
+  if (getBytes(result) < getBytes(use.get()))
+    return std::nullopt;
+  if (depth >= kMaxPushDepth)
+    return name + " is followed by too many per-channel ops";
+  if (std::optional<std::string> reason =
+          whyUsesNotPartitionable(result, inPlace, depth + 1))
+    return name + " feeds a concat that does not partition: " + *reason;
+  return std::nullopt;
+}
+
+std::optional<std::string> whyUsesNotPartitionable(Value concat, bool inPlace,
+                                                   unsigned depth) {
+  if (concat.use_empty())
+    return std::string("the concat is not used");
+  unsigned numUses = llvm::range_size(concat.getUses());
+  int64_t channels = cast<RankedTensorType>(concat.getType()).getShape().back();
+  for (OpOperand &use : concat.getUses())
+    if (std::optional<std::string> reason =
+            whyUseNotPartitionable(use, channels, inPlace, depth))
+      return (numUses > 1 ? "the concat has " + std::to_string(numUses) +
+                                " uses and its use by "
+                          : std::string("its use by ")) +
+             *reason;
+  return std::nullopt;
+}
+
+std::optional<std::string> whyNotPartitionable(tosa::ConcatOp concat,
+                                               bool inPlace) {
+  auto type = dyn_cast<RankedTensorType>(concat.getType());
+  if (!type || !type.hasStaticShape() ||
+      llvm::any_of(concat.getOperands(),
+                   [](Value part) { return !getStaticShape(part); }))
+    return std::string("the concat has a dynamic shape");
+  if (concat.getAxis() != type.getRank() - 1)
+    return "the concat is along axis " + std::to_string(concat.getAxis()) +
+           ", not the channel axis " + std::to_string(type.getRank() - 1);
+  return whyUsesNotPartitionable(concat.getResult(), inPlace, 0);
+}
+
+/// Rewrites the concats of one function body.
+class ConcatPartitioner {
+public:
+  ConcatPartitioner(Block &block, bool inPlace)
+      : block(block), inPlace(inPlace) {}
+
+  /// Rewrites every concat that partitions; remarks on the others that were
+  /// in the input. Returns the locations of the input concats removed.
+  SmallVector<Location> run();
+
+private:
+  void rewriteUser(tosa::ConcatOp concat, Operation *user);
+  void partitionConv(tosa::ConcatOp concat, tosa::Conv2DOp conv);
+  void pushThrough(tosa::ConcatOp concat, Operation *user);
+  void flattenInto(tosa::ConcatOp concat, tosa::ConcatOp outer);
+  Value sliceChannels(OpBuilder &builder, Value value, unsigned dim,
+                      int64_t offset, int64_t size);
+  Value getZeroBias(OpBuilder &builder, Type elementType);
+  Value getZero(OpBuilder &builder, Type elementType);
+  /// Replaces `op` by a channel concat of `parts`, to be partitioned next.
+  void replaceByConcat(OpBuilder &builder, Operation *op,
+                       ArrayRef<Value> parts);
+  void erase(Operation *op);
+
+  Block &block;
+  /// Whether the model lets tosa.add write the sum in place.
+  bool inPlace;
+  llvm::SetVector<Operation *> worklist;
+  /// The concats of the input, and the locations of those removed.
+  llvm::DenseSet<Operation *> inputConcats;
+  SmallVector<Location> removed;
+  llvm::DenseMap<Type, Value> zeroBiases;
+  llvm::DenseMap<Type, Value> zeros;
+};
+
+SmallVector<Location> ConcatPartitioner::run() {
+  for (auto concat : block.getOps<tosa::ConcatOp>())
+    worklist.insert(concat);
+  inputConcats.insert(worklist.begin(), worklist.end());
+  while (!worklist.empty()) {
+    auto concat = cast<tosa::ConcatOp>(worklist.front());
+    worklist.remove(worklist.front());
+    bool fromInput = inputConcats.contains(concat);
+    if (std::optional<std::string> reason =
+            whyNotPartitionable(concat, inPlace)) {
+      // Concats this pass made are partitioned where they help and left
+      // alone where they are smaller than the input's.
+      if (fromInput)
+        concat.emitRemark() << "memopt-partition-concat: concat left as it "
+                               "is: "
+                            << *reason;
+      continue;
+    }
+    llvm::SetVector<Operation *> users;
+    for (Operation *user : concat->getUsers())
+      users.insert(user);
+    for (Operation *user : users)
+      rewriteUser(concat, user);
+    erase(concat);
+  }
+  return removed;
+}
+
+void ConcatPartitioner::erase(Operation *op) {
+  worklist.remove(op);
+  // A nested input concat is replaced when the inner one is flattened.
+  if (inputConcats.contains(op))
+    removed.push_back(op->getLoc());
+  op->erase();
+}
+
+Value ConcatPartitioner::sliceChannels(OpBuilder &builder, Value value,
+                                       unsigned dim, int64_t offset,
+                                       int64_t size) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes,
+      strides(type.getRank(), builder.getIndexAttr(1));
+  for (int64_t extent : type.getShape())
+    sizes.push_back(builder.getIndexAttr(extent));
+  offsets[dim] = builder.getIndexAttr(offset);
+  sizes[dim] = builder.getIndexAttr(size);
+  return tensor::ExtractSliceOp::create(builder, value.getLoc(), value, offsets,
+                                        sizes, strides);
+}
+
+Value ConcatPartitioner::getZeroBias(OpBuilder &builder, Type elementType) {
+  Value &zero = zeroBiases[elementType];
+  if (!zero) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&block);
+    auto type = RankedTensorType::get({1}, elementType);
+    zero = tosa::ConstOp::create(builder, block.getParentOp()->getLoc(), type,
+                                 cast<ElementsAttr>(builder.getZeroAttr(type)));
+  }
+  return zero;
+}
+
+Value ConcatPartitioner::getZero(OpBuilder &builder, Type elementType) {
+  Value &zero = zeros[elementType];
+  if (!zero) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&block);
+    zero = arith::ConstantOp::create(builder, block.getParentOp()->getLoc(),
+                                     builder.getZeroAttr(elementType));
+  }
+  return zero;
+}
+
+void ConcatPartitioner::rewriteUser(tosa::ConcatOp concat, Operation *user) {
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(user))
+    return partitionConv(concat, conv);
+  if (auto outer = dyn_cast<tosa::ConcatOp>(user))
+    return flattenInto(concat, outer);
+  pushThrough(concat, user);
+}
+
+void ConcatPartitioner::partitionConv(tosa::ConcatOp concat,
+                                      tosa::Conv2DOp conv) {
+  OpBuilder builder(conv);
+  Type biasType = getElementTypeOrSelf(conv.getBias().getType());
+  bool accumulate = canAccumulateInPlace(conv);
+  ArrayRef<int64_t> pad = conv.getPad();
+  Value sum;
+  int64_t offset = 0;
+  for (Value part : concat.getOperands()) {
+    int64_t channels = cast<RankedTensorType>(part.getType()).getShape().back();
+    // OHWI: the input channels are the last dimension of the weight.
+    Value weight =
+        sliceChannels(builder, conv.getWeight(), 3, offset, channels);
+    offset += channels;
+    if (sum && accumulate) {
+      // Chained destinations: this part's products are added into the
+      // previous partial result, in its buffer.
+      Value input = part;
+      if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+        auto type = cast<RankedTensorType>(part.getType());
+        SmallVector<OpFoldResult> low = {
+            builder.getIndexAttr(0), builder.getIndexAttr(pad[0]),
+            builder.getIndexAttr(pad[2]), builder.getIndexAttr(0)};
+        SmallVector<OpFoldResult> high = {
+            builder.getIndexAttr(0), builder.getIndexAttr(pad[1]),
+            builder.getIndexAttr(pad[3]), builder.getIndexAttr(0)};
+        SmallVector<int64_t> shape(type.getShape());
+        shape[1] += pad[0] + pad[1];
+        shape[2] += pad[2] + pad[3];
+        Value zero = getZero(builder, type.getElementType());
+        input = tensor::PadOp::create(builder, conv.getLoc(), type.clone(shape),
+                                      part, low, high, zero);
+      }
+      sum = linalg::Conv2DNhwcFhwcOp::create(
+                builder, conv.getLoc(), TypeRange{conv.getType()},
+                ValueRange{input, weight}, ValueRange{sum},
+                builder.getI64TensorAttr(conv.getStride()),
+                builder.getI64TensorAttr(conv.getDilation()))
+                ->getResult(0);
+      continue;
+    }
+    Operation *partial = builder.clone(*conv);
+    partial->setOperand(0, part);
+    partial->setOperand(1, weight);
+    // The bias is added once, by the first partial convolution.
+    if (sum)
+      partial->setOperand(2, getZeroBias(builder, biasType));
+    Value result = partial->getResult(0);
+    sum = sum ? tosa::AddOp::create(builder, conv.getLoc(), conv.getType(), sum,
+                                    result)
+                    .getResult()
+              : result;
+  }
+  conv.getResult().replaceAllUsesWith(sum);
+  erase(conv);
+}
+
+void ConcatPartitioner::pushThrough(tosa::ConcatOp concat, Operation *user) {
+  OpBuilder builder(user);
+  auto concatType = cast<RankedTensorType>(concat.getType());
+  int64_t channels = concatType.getShape().back();
+  unsigned channelDim = concatType.getRank() - 1;
+  auto resultType = cast<RankedTensorType>(user->getResult(0).getType());
+  auto depthwise = dyn_cast<tosa::DepthwiseConv2DOp>(user);
+  // Depthwise outputs are channel-major: channel c yields c*M .. c*M+M-1.
+  int64_t multiplier = depthwise ? resultType.getShape().back() / channels : 1;
+  SmallVector<Value> results;
+  int64_t offset = 0;
+  for (Value part : concat.getOperands()) {
+    int64_t partChannels =
+        cast<RankedTensorType>(part.getType()).getShape().back();
+    Operation *clone = builder.clone(*user);
+    // Operands of the clone go before it.
+    OpBuilder operandBuilder(clone);
+    for (OpOperand &operand : clone->getOpOperands()) {
+      Value value = operand.get();
+      unsigned index = operand.getOperandNumber();
+      if (value == concat.getResult()) {
+        operand.set(part);
+      } else if (depthwise && index == 1) {
+        // HWCM: the channels are dimension 2.
+        operand.set(
+            sliceChannels(operandBuilder, value, 2, offset, partChannels));
+      } else if (depthwise && index == 2) {
+        if (cast<RankedTensorType>(value.getType()).getShape()[0] != 1)
+          operand.set(sliceChannels(operandBuilder, value, 0,
+                                    offset * multiplier,
+                                    partChannels * multiplier));
+      } else if (auto slice = dyn_cast<tosa::SliceOp>(clone);
+                 slice && index == 2) {
+        SmallVector<int64_t> size = *getConstShape(value);
+        size.back() = partChannels;
+        auto shapeType =
+            tosa::shapeType::get(builder.getContext(), size.size());
+        auto values = DenseIntElementsAttr::get(
+            RankedTensorType::get({int64_t(size.size())},
+                                  builder.getIndexType()),
+            size);
+        operand.set(tosa::ConstShapeOp::create(operandBuilder, value.getLoc(),
+                                               shapeType, values));
+      } else if (isElementwise(user)) {
+        auto type = cast<RankedTensorType>(value.getType());
+        if (type.getRank() == concatType.getRank() &&
+            type.getShape().back() == channels && channels != 1)
+          operand.set(sliceChannels(operandBuilder, value, channelDim, offset,
+                                    partChannels));
+      }
+    }
+    SmallVector<int64_t> shape(resultType.getShape());
+    shape.back() = partChannels * multiplier;
+    clone->getResult(0).setType(resultType.clone(shape));
+    results.push_back(clone->getResult(0));
+    offset += partChannels;
+  }
+  replaceByConcat(builder, user, results);
+}
+
+void ConcatPartitioner::flattenInto(tosa::ConcatOp concat,
+                                    tosa::ConcatOp outer) {
+  OpBuilder builder(outer);
+  SmallVector<Value> parts;
+  for (Value operand : outer.getOperands()) {
+    if (operand == concat.getResult())
+      llvm::append_range(parts, concat.getOperands());
+    else
+      parts.push_back(operand);
+  }
+  replaceByConcat(builder, outer, parts);
+}
+
+void ConcatPartitioner::replaceByConcat(OpBuilder &builder, Operation *op,
+                                        ArrayRef<Value> parts) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  auto concat = tosa::ConcatOp::create(builder, op->getLoc(), type, parts,
+                                       uint32_t(type.getRank() - 1));
+  op->getResult(0).replaceAllUsesWith(concat.getResult());
+  // A flattened input concat lives on in the new one.
+  if (inputConcats.erase(op))
+    inputConcats.insert(concat);
+  erase(op);
+  worklist.insert(concat);
+}
+
+struct PartitionConcatPass
+    : public memopt::impl::MemOptPartitionConcatBase<PartitionConcatPass> {
+  using Base::Base;
+
+  bool canScheduleOn(RegisteredOperationName name) const final {
+    return canProcessFunctionsOf(name);
+  }
+
+  void runOnOperation() final {
+    std::optional<ScheduleAlgorithm> parsed = parseScheduleAlgorithm(algorithm);
+    if (!parsed) {
+      getOperation()->emitError()
+          << "memopt-partition-concat: unknown algorithm '" << algorithm
+          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp "
+             "or auto";
+      return signalPassFailure();
+    }
+    std::optional<double> seconds =
+        checkTimeLimit(getOperation(), "memopt-partition-concat", timeLimit);
+    if (!seconds)
+      return signalPassFailure();
+    ScheduleOptions options;
+    options.algorithm = *parsed;
+    options.timeLimitSeconds = *seconds;
+    options.effort = effort;
+    if (std::optional<std::string> problem = verifyScheduleOptions(options)) {
+      getOperation()->emitError()
+          << "memopt-partition-concat: " << *problem << ", got " << effort;
+      return signalPassFailure();
+    }
+    options.model = makeModelOptions(inPlace);
+    ExtractionOptions extraction = makeExtractionOptions(pureDialects);
+    if (failed(
+            forEachFunction(getOperation(), [&](FunctionOpInterface function) {
+              return partitionFunction(function, extraction, options);
+            })))
+      signalPassFailure();
+  }
+
+  LogicalResult partitionFunction(FunctionOpInterface function,
+                                  const ExtractionOptions &extraction,
+                                  const ScheduleOptions &options) {
+    Region &body = function.getFunctionBody();
+    if (!body.hasOneBlock() || body.front().getOps<tosa::ConcatOp>().empty())
+      return success();
+    FailureOr<BlockMemoryModel> model =
+        buildFunctionMemoryModel(function, extraction);
+    if (failed(model))
+      return success();
+    // The input is scheduled as memory-schedule would, to compare with it.
+    ScheduleOptions inputOptions = options;
+    inputOptions.effort = 1;
+    ScheduleResult before = scheduleForMemory(model->graph, inputOptions);
+
+    // Rewrite a copy, so that the input stays whole until the copy wins.
+    auto copy = cast<FunctionOpInterface>(function->clone());
+    llvm::scope_exit dropCopy([&] {
+      if (copy)
+        copy->erase();
+    });
+    SmallVector<Location> removed =
+        ConcatPartitioner(copy.getFunctionBody().front(), inPlace).run();
+    if (removed.empty())
+      return success();
+    auto fail = [&](const Twine &problem) {
+      function->emitError() << "memopt-partition-concat: " << problem
+                            << "; the function is left unchanged";
+      return failure();
+    };
+    if (std::optional<std::string> error = getVerifierError(copy))
+      return fail("the rewritten function does not verify: " + *error);
+    FailureOr<BlockMemoryModel> rewritten =
+        buildFunctionMemoryModel(copy, extraction);
+    if (failed(rewritten))
+      return fail("the rewritten function cannot be modelled");
+    // No schedule of the rewrite can win when its lower bound does not:
+    // spare the search (the peak is elsewhere, e.g. in a stem).
+    int64_t bound = scheduleLowerBound(rewritten->graph, options.model);
+    if (onlyIfLower && bound >= before.peakBytes) {
+      function->emitRemark()
+          << "memopt-partition-concat: partitioning " << removed.size()
+          << " concats would not lower the scheduled peak (" << before.peakBytes
+          << " bytes; every order of the rewrite needs at least " << bound
+          << "); the function is left unchanged";
+      return success();
+    }
+    ScheduleResult after = scheduleForMemory(rewritten->graph, options);
+    if (std::optional<std::string> problem =
+            checkSchedule(rewritten->graph, after, options.model))
+      return fail("the " + after.algorithm + " scheduler produced an " +
+                  "invalid order (" + *problem + ")");
+    if (onlyIfLower && after.peakBytes >= before.peakBytes) {
+      function->emitRemark()
+          << "memopt-partition-concat: partitioning " << removed.size()
+          << " concats would not lower the scheduled peak (" << before.peakBytes
+          << " bytes, " << after.peakBytes
+          << " with the rewrite); the function is left unchanged";
+      return success();
+    }
+    if (std::optional<std::string> problem = applyCheckedOrder(
+            copy, *rewritten, sinkWeightlessNodes(rewritten->graph, after.order),
+            extraction.pureDialects))
+      return fail("the scheduled rewrite would change the program (" +
+                  *problem + ")");
+
+    ReplacedOrder replaced =
+        describeReplacedOrder(function, *model, options.model);
+    bool annotated = hasOpAnnotations(body.front());
+    body.takeBody(copy.getFunctionBody());
+    recordReplacedOrder(function, replaced);
+    clearOpAnnotations(function);
+    FailureOr<BlockMemoryModel> kept =
+        buildFunctionMemoryModel(function, extraction);
+    if (failed(kept))
+      return fail("the rewritten function cannot be modelled");
+    if (annotated)
+      annotateLifetimes(*kept);
+    SummaryExtras extras = SummaryExtras::from(getSummary(function));
+    extras.algorithm = "partition-concat+" + after.algorithm;
+    extras.status = SolveStatus::feasible;
+    extras.lowerBoundBytes.reset();
+    extras.inputPeakBytes = before.inputPeakBytes;
+    extras.scheduleTimeUs.reset();
+    if (recordTimes)
+      extras.scheduleTimeUs = int64_t((before.seconds + after.seconds) * 1e6);
+    extras.segments = after.segments;
+    extras.optimalSegments = after.optimalSegments;
+    extras.arenaBytes.reset();
+    extras.arenaAlgorithm.reset();
+    extras.arenaStatus.reset();
+    extras.arenaTimeUs.reset();
+    SummaryAttr summary = buildSummary(*kept, options.model, extras);
+    if (summary.getPeakBytes() != after.peakBytes) {
+      function->emitError()
+          << "memopt-partition-concat: the rewritten body peaks at "
+          << summary.getPeakBytes() << " bytes, not the scheduled "
+          << after.peakBytes;
+      return failure();
+    }
+    function->setAttr(attr_names::kSummary, summary);
+    Builder builder(function->getContext());
+    int64_t opsAdded =
+        int64_t(kept->graph.numNodes()) - int64_t(model->graph.numNodes());
+    function->setAttr(
+        attr_names::kConcatPartition,
+        builder.getDictionaryAttr({
+            builder.getNamedAttr("partitioned",
+                                 builder.getI64IntegerAttr(removed.size())),
+            builder.getNamedAttr("peak_before",
+                                 builder.getI64IntegerAttr(before.peakBytes)),
+            builder.getNamedAttr("peak_after",
+                                 builder.getI64IntegerAttr(after.peakBytes)),
+            builder.getNamedAttr("ops_added",
+                                 builder.getI64IntegerAttr(opsAdded)),
+        }));
+    for (Location location : removed)
+      emitRemark(location) << "memopt-partition-concat: concat partitioned";
+    function->emitRemark() << "memopt-partition-concat: partitioned "
+                           << removed.size() << " concats; scheduled peak "
+                           << before.peakBytes << " -> " << after.peakBytes
+                           << " bytes; " << opsAdded << " ops added";
+    numConcatsPartitioned += removed.size();
+    bytesSaved += std::max<int64_t>(0, before.peakBytes - after.peakBytes);
+    return success();
+  }
+};
+
+} // namespace

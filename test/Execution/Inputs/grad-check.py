@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Check the gradients of a generated training step by central differences.
 
-Usage: grad-check.py MODELGEN OUT.mlir -- MODELGEN-ARGS...
+Usage: grad-check.py MODELGEN OUT.mlir [--weight-scale S] -- MODELGEN-ARGS...
        grad-check.py --compare OUT.mlir RUNNER-OUTPUT
 
 The first form generates ``--train --input-grad`` for the given model and
 appends a @main that calls the step once at a base point (deterministic
-pseudo-random inputs, He-uniform weights, a one-hot label) and then, for
+pseudo-random inputs, He-uniform weights times S (default 1; deep nets
+without BatchNorm need S < 1 to keep the loss smooth at the step), a one-hot
+label) and then, for
 every weight and for the input, at base +- eps * V with V a +-1 pattern
 on 16 random elements (directional check) and at base +- eps * e_k for one
 element (element check), at two steps eps. @main prints the loss and the
@@ -48,7 +50,7 @@ def hex_dense(values, ty):
     return f'arith.constant dense<"0x{data.hex().upper()}"> : {ty}'
 
 
-def generate(gen_path, out_path, gen_args):
+def generate(gen_path, out_path, gen_args, weight_scale):
     gen = load_generator(gen_path)
     opts = gen.parse_args(gen_args + ["--train", "--input-grad"])
     text, b = gen.generate(opts)
@@ -68,7 +70,7 @@ def generate(gen_path, out_path, gen_args):
                 fan_in = v.shape[0] * v.shape[1]
             if len(v.shape) == 4 and v.shape[0] == v.shape[1] == v.shape[2] == 1:
                 fan_in = 1                                 # RandWire edge weight
-            a = math.sqrt(6.0 / max(fan_in, 1))
+            a = weight_scale * math.sqrt(6.0 / max(fan_in, 1))
             base.append([rng.uniform(-a, a) for _ in range(n)])
         else:
             base.append([rng.uniform(-1, 1) if v.name == "input"
@@ -193,7 +195,8 @@ def main(argv):
     if argv[0] == "--compare":
         return compare(argv[1] + ".json", argv[2])
     sep = argv.index("--")
-    generate(argv[0], argv[1], argv[sep + 1:])
+    scale = float(argv[argv.index("--weight-scale") + 1]) if "--weight-scale" in argv[:sep] else 1.0
+    generate(argv[0], argv[1], argv[sep + 1:], scale)
     return 0
 
 

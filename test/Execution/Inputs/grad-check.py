@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Check the gradients of a generated training step by central differences.
 
-Usage: grad-check.py MODELGEN OUT.mlir [--weight-scale S] -- MODELGEN-ARGS...
+Usage: grad-check.py MODELGEN OUT.mlir [--weight-scale S] [--tensors N]
+                     -- MODELGEN-ARGS...
        grad-check.py --compare OUT.mlir RUNNER-OUTPUT
 
 The first form generates ``--train --input-grad`` for the given model and
@@ -9,7 +10,7 @@ appends a @main that calls the step once at a base point (deterministic
 pseudo-random inputs, He-uniform weights times S (default 1; deep nets
 without BatchNorm need S < 1 to keep the loss smooth at the step), a one-hot
 label) and then, for
-every weight and for the input, at base +- eps * V with V a +-1 pattern
+every weight and for the input (or N of them at random, for big models), at base +- eps * V with V a +-1 pattern
 on 16 random elements (directional check) and at base +- eps * e_k for one
 element (element check), at two steps eps. @main prints the loss and the
 gradients, then the loss differences
@@ -50,7 +51,7 @@ def hex_dense(values, ty):
     return f'arith.constant dense<"0x{data.hex().upper()}"> : {ty}'
 
 
-def generate(gen_path, out_path, gen_args, weight_scale):
+def generate(gen_path, out_path, gen_args, weight_scale, max_tensors):
     gen = load_generator(gen_path)
     opts = gen.parse_args(gen_args + ["--train", "--input-grad"])
     text, b = gen.generate(opts)
@@ -77,8 +78,11 @@ def generate(gen_path, out_path, gen_args, weight_scale):
                          else rng.uniform(-0.1, 0.1) for _ in range(n)])
     # Checks: (arg index, direction as {element: coefficient}, eps).
     checks = []
+    checked = [i for i, v in enumerate(args) if v.name != "label"]
+    if max_tensors and max_tensors < len(checked):
+        checked = sorted(random.Random(2).sample(checked, max_tensors))
     for i, v in enumerate(args):
-        if v.name == "label":
+        if i not in checked:
             continue
         n = math.prod(v.shape)
         pattern = {k: (1.0 if rng.random() < 0.5 else -1.0)
@@ -195,8 +199,9 @@ def main(argv):
     if argv[0] == "--compare":
         return compare(argv[1] + ".json", argv[2])
     sep = argv.index("--")
-    scale = float(argv[argv.index("--weight-scale") + 1]) if "--weight-scale" in argv[:sep] else 1.0
-    generate(argv[0], argv[1], argv[sep + 1:], scale)
+    options = dict(zip(argv[2:sep:2], argv[3:sep:2]))
+    generate(argv[0], argv[1], argv[sep + 1:], float(options.get("--weight-scale", 1.0)),
+             int(options.get("--tensors", 0)))
     return 0
 
 

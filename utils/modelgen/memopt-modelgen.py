@@ -687,6 +687,9 @@ class Backward:
         n, h, w, c = x.shape
         _, oh, ow, _ = y.shape
         (kh, kw), (sh, sw) = kernel, stride
+        if (kh, kw) == (sh, sw) and not any(pad):
+            self._accumulate(x, self._max_pool_tiles(g, y, x, kh, kw))
+            return
         # Padded input with room for oh*sh rows from any offset.
         xp = b.pad(x, [(0, 0), (pad[0], pad[1] + sh - 1), (pad[2], pad[3] + sw - 1),
                        (0, 0)], lowest=True)
@@ -709,6 +712,32 @@ class Backward:
                 part = b.pad(part, [(0, 0), (ky, kh - 1 - ky), (kx, kw - 1 - kx), (0, 0)])
                 total = part if total is None else b.add(total, part)
         self._accumulate(x, b.slice(total, (0, pad[0], pad[2], 0), x.shape))
+
+    def _max_pool_tiles(self, g, y, x, kh, kw):
+        """Max-pool input gradient for windows that tile the input (kernel =
+        stride, no padding): per offset on a [N, OH, KH, OW, KW, C] view,
+        the parts concatenated back, with no padded full-size temporaries."""
+        b = self.b
+        n, h, w, c = x.shape
+        _, oh, ow, _ = y.shape
+        x6 = b.reshape(x, (n, oh, kh, ow, kw, c))
+        y6 = b.reshape(y, (n, oh, 1, ow, 1, c))
+        g6 = b.reshape(g, (n, oh, 1, ow, 1, c))
+        zero = b.scalar(0.0, 6)
+        taken, rows = None, []
+        for ky in range(kh):
+            parts = []
+            for kx in range(kw):
+                win = b.slice(x6, (0, 0, ky, 0, kx, 0), (n, oh, 1, ow, 1, c))
+                hit = b.compare("equal", win, y6)
+                if taken is None:
+                    first, taken = hit, hit
+                else:
+                    first = b.binary("logical_and", hit, b.unary("logical_not", taken))
+                    taken = b.binary("logical_or", taken, hit)
+                parts.append(b.select(first, g6, zero))
+            rows.append(b.concat(parts, axis=4))
+        return b.reshape(b.concat(rows, axis=2), x.shape)
 
     def _avg_pool2d(self, g, y, x, kernel, stride, pad):
         if not self._wants(x):

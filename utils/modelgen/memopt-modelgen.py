@@ -43,9 +43,11 @@ _DTYPE_MAX = {
 
 @dataclass(frozen=True)
 class Value:
-    """An SSA value: its name (without '%') and its static shape."""
+    """An SSA value: its name (without '%'), its static shape and, when it
+    is not the model's element type, its element type."""
     name: str
     shape: tuple
+    dtype: str = None
 
     @property
     def rank(self):
@@ -123,20 +125,29 @@ class Builder:
         self._relu_cache = {}
         self.num_params = 0
         self.op_counts = {}
+        # Forward ops as (kind, result, operands, attributes), for --train.
+        self.tape = []
+        self.taping = True
 
     # ---------------------------------------------------------------- basics
     def ty(self, shape, dtype=None):
         dims = "x".join(str(d) for d in shape)
         return f"tensor<{dims}x{dtype or self.dtype}>"
 
-    def _fresh(self, shape):
-        v = Value(str(self._next_id), tuple(shape))
+    def _fresh(self, shape, dtype=None):
+        v = Value(str(self._next_id), tuple(shape), dtype)
         self._next_id += 1
         return v
 
     def _emit(self, opname, text):
         self.op_counts[opname] = self.op_counts.get(opname, 0) + 1
         self._body.append(text)
+
+    def _record(self, kind, result, operands, **attrs):
+        """Remember a forward op for the backward pass of --train."""
+        if self.taping:
+            self.tape.append((kind, result, tuple(operands), attrs))
+        return result
 
     def comment(self, text):
         self._body.append(f"// {text}")
@@ -205,6 +216,8 @@ class Builder:
         """A broadcastable scalar constant of the given rank."""
         shape = (1,) * rank
         name = "cst_" + f"{value:.6g}".replace(".", "p").replace("-", "m")
+        if rank != 4:
+            name += f"_r{rank}"
         name = self._tosa_const(("scalar", value, rank), name, f"{value:.8e}",
                                 self.ty(shape))
         return Value(name, shape)
@@ -212,11 +225,11 @@ class Builder:
     # ------------------------------------------------------- low-level ops
     def _sig(self, operands, result):
         ins = ", ".join(self._ty_of(o) for o in operands)
-        return f"({ins}) -> {self.ty(result.shape)}"
+        return f"({ins}) -> {self._ty_of(result)}"
 
     def _ty_of(self, v):
         if isinstance(v, Value):
-            return self.ty(v.shape)
+            return self.ty(v.shape, v.dtype)
         return v  # pre-rendered type string
 
     def _window_input(self, x, kernel, stride, dilation, pad):
@@ -245,7 +258,8 @@ class Builder:
                    f"%{zp.name} {{acc_type = f32, dilation = {self._arr(dilation)}, "
                    f"pad = {self._arr(p)}, stride = {self._arr(stride)}}} : "
                    + self._sig([x, w, b, zp, zp], r))
-        return r
+        return self._record("conv2d", r, (x, w, b), stride=stride,
+                            dilation=dilation, pad=p)
 
     def depthwise_conv2d(self, x, w, b, stride=1, dilation=1, pad=0):
         """tosa.depthwise_conv2d; ``w`` is [KH, KW, C, M]."""
@@ -259,7 +273,8 @@ class Builder:
                    f"%{zp.name}, %{zp.name} {{acc_type = f32, dilation = "
                    f"{self._arr(dilation)}, pad = {self._arr(p)}, stride = "
                    f"{self._arr(stride)}}} : " + self._sig([x, w, b, zp, zp], r))
-        return r
+        return self._record("depthwise_conv2d", r, (x, w, b), stride=stride,
+                            dilation=dilation, pad=p)
 
     def max_pool2d(self, x, kernel, stride, pad):
         kernel, stride = _pair(kernel), _pair(stride)
@@ -269,7 +284,7 @@ class Builder:
                    f"%{r.name} = tosa.max_pool2d %{x.name} {{kernel = {self._arr(kernel)}, "
                    f"pad = {self._arr(p)}, stride = {self._arr(stride)}}} : "
                    + self._sig([x], r))
-        return r
+        return self._record("max_pool2d", r, (x,), kernel=kernel, stride=stride, pad=p)
 
     def avg_pool2d(self, x, kernel, stride, pad):
         """Average pool; TOSA excludes padding from the divisor
@@ -282,14 +297,14 @@ class Builder:
                    f"%{r.name} = tosa.avg_pool2d %{x.name}, %{zp.name}, %{zp.name} "
                    f"{{acc_type = f32, kernel = {self._arr(kernel)}, pad = {self._arr(p)}, "
                    f"stride = {self._arr(stride)}}} : " + self._sig([x, zp, zp], r))
-        return r
+        return self._record("avg_pool2d", r, (x,), kernel=kernel, stride=stride, pad=p)
 
     def clamp(self, x, lo, hi):
         r = self._fresh(x.shape)
         self._emit("clamp",
                    f"%{r.name} = tosa.clamp %{x.name} {{max_val = {hi} : {self.dtype}, "
                    f"min_val = {lo} : {self.dtype}}} : " + self._sig([x], r))
-        return r
+        return self._record("clamp", r, (x,), lo=lo, hi=hi)
 
     def _broadcast_shape(self, a, b):
         assert a.rank == b.rank, (a.shape, b.shape)
@@ -303,14 +318,14 @@ class Builder:
         r = self._fresh(self._broadcast_shape(a, b))
         self._emit("add", f"%{r.name} = tosa.add %{a.name}, %{b.name} : "
                    + self._sig([a, b], r))
-        return r
+        return self._record("add", r, (a, b))
 
     def mul(self, a, b):
         r = self._fresh(self._broadcast_shape(a, b))
         shift = self._shift()
         self._emit("mul", f"%{r.name} = tosa.mul %{a.name}, %{b.name}, %{shift} : "
                    + self._sig([a, b, self.ty((1,), "i8")], r))
-        return r
+        return self._record("mul", r, (a, b))
 
     def concat(self, values, axis=3):
         if len(values) == 1:
@@ -321,7 +336,7 @@ class Builder:
         names = ", ".join(f"%{v.name}" for v in values)
         self._emit("concat", f"%{r.name} = tosa.concat {names} {{axis = {axis} : i32}} : "
                    + self._sig(values, r))
-        return r
+        return self._record("concat", r, values, axis=axis)
 
     def slice(self, x, start, size):
         start_c, size_c = self._shape_const(start), self._shape_const(size)
@@ -329,7 +344,7 @@ class Builder:
         n = len(size)
         self._emit("slice", f"%{r.name} = tosa.slice %{x.name}, %{start_c}, %{size_c} : "
                    + self._sig([x, f"!tosa.shape<{n}>", f"!tosa.shape<{n}>"], r))
-        return r
+        return self._record("slice", r, (x,), start=tuple(start))
 
     def reshape(self, x, shape):
         assert math.prod(shape) == math.prod(x.shape), (x.shape, shape)
@@ -337,7 +352,7 @@ class Builder:
         r = self._fresh(shape)
         self._emit("reshape", f"%{r.name} = tosa.reshape %{x.name}, %{s} : "
                    + self._sig([x, f"!tosa.shape<{len(shape)}>"], r))
-        return r
+        return self._record("reshape", r, (x,))
 
     def matmul(self, a, b):
         """Batched matmul [B,M,K] x [B,K,N] -> [B,M,N]."""
@@ -346,7 +361,100 @@ class Builder:
         zp = self.zero_point()
         self._emit("matmul", f"%{r.name} = tosa.matmul %{a.name}, %{b.name}, %{zp.name}, "
                    f"%{zp.name} : " + self._sig([a, b, zp, zp], r))
+        return self._record("matmul", r, (a, b))
+
+    # ------------------------------------------- ops of the backward pass
+    def pad(self, x, pads, lowest=False):
+        """tosa.pad by ``pads`` = [(lo, hi)] per dimension, with zeros or
+        (``lowest``) the lowest finite value."""
+        if not any(lo or hi for lo, hi in pads):
+            return x
+        flat = self._shape_const([v for lh in pads for v in lh])
+        if lowest:
+            fill = self._tosa_const(("lowest",), "lowest", "-" + _DTYPE_MAX[self.dtype],
+                                    self.ty((1,)))
+        else:
+            fill = self.zero_point().name
+        r = self._fresh([d + lo + hi for d, (lo, hi) in zip(x.shape, pads)])
+        n = 2 * x.rank
+        self._emit("pad", f"%{r.name} = tosa.pad %{x.name}, %{flat}, %{fill} : "
+                   + self._sig([x, f"!tosa.shape<{n}>", self.ty((1,))], r))
         return r
+
+    def transpose(self, x, perms):
+        if list(perms) == sorted(perms):
+            return x
+        r = self._fresh([x.shape[p] for p in perms], x.dtype)
+        self._emit("transpose", f"%{r.name} = tosa.transpose %{x.name} {{perms = "
+                   f"array<i32: {', '.join(str(p) for p in perms)}>}} : "
+                   + self._sig([x], r))
+        return r
+
+    def reverse(self, x, axis):
+        if x.shape[axis] == 1:
+            return x
+        r = self._fresh(x.shape, x.dtype)
+        self._emit("reverse", f"%{r.name} = tosa.reverse %{x.name} {{axis = {axis} : i32}} : "
+                   + self._sig([x], r))
+        return r
+
+    def reduce(self, op, x, axis):
+        """tosa.reduce_sum / reduce_max over ``axis`` (kept as size 1)."""
+        if x.shape[axis] == 1:
+            return x
+        shape = list(x.shape)
+        shape[axis] = 1
+        r = self._fresh(shape, x.dtype)
+        self._emit(f"reduce_{op}", f"%{r.name} = tosa.reduce_{op} %{x.name} "
+                   f"{{axis = {axis} : i32}} : " + self._sig([x], r))
+        return r
+
+    def unary(self, op, x):
+        """An elementwise unary tosa op (exp, log, reciprocal, logical_not)."""
+        r = self._fresh(x.shape, x.dtype)
+        self._emit(op, f"%{r.name} = tosa.{op} %{x.name} : " + self._sig([x], r))
+        return r
+
+    def binary(self, op, a, b, dtype=None):
+        """A broadcasting elementwise binary tosa op without attributes (sub,
+        greater, equal, logical_and, logical_or)."""
+        r = self._fresh(self._broadcast_shape(a, b), dtype or a.dtype)
+        self._emit(op, f"%{r.name} = tosa.{op} %{a.name}, %{b.name} : "
+                   + self._sig([a, b], r))
+        return r
+
+    def compare(self, op, a, b):
+        return self.binary(op, a, b, "i1")
+
+    def select(self, cond, a, b):
+        r = self._fresh(self._broadcast_shape(cond, Value("", self._broadcast_shape(a, b))))
+        self._emit("select", f"%{r.name} = tosa.select %{cond.name}, %{a.name}, "
+                   f"%{b.name} : " + self._sig([cond, a, b], r))
+        return r
+
+    def tile(self, x, multiples):
+        m = self._shape_const(multiples)
+        r = self._fresh([d * k for d, k in zip(x.shape, multiples)])
+        self._emit("tile", f"%{r.name} = tosa.tile %{x.name}, %{m} : "
+                   + self._sig([x, f"!tosa.shape<{len(multiples)}>"], r))
+        return r
+
+    def dense(self, name, shape, values):
+        """A constant tensor: a splat (``values`` a number) or a list."""
+        name = name + "_" + "x".join(str(d) for d in shape)
+        if isinstance(values, (int, float)):
+            literal = f"{float(values):.8e}"
+        else:
+            def nest(flat, dims):
+                if not dims:
+                    return f"{float(flat[0]):.8e}"
+                step = len(flat) // dims[0]
+                return "[" + ", ".join(nest(flat[i * step:(i + 1) * step], dims[1:])
+                                       for i in range(dims[0])) + "]"
+            literal = nest(list(values), list(shape))
+            name = f"{name}_{len(self._consts)}"
+        key = ("dense", name, tuple(shape), literal)
+        return Value(self._tosa_const(key, name, literal, self.ty(shape)), tuple(shape))
 
     # ------------------------------------------------------------ layers
     def relu(self, x):
@@ -408,15 +516,22 @@ class Builder:
     def _main(self, func_name, results):
         """A runnable @main: deterministic, varied inputs and weights (element
         k of argument i is ((k * 37 + i * 11) % 21 - 10) / 100, written as
-        raw little-endian f32 hex), calls the model, prints every result with
-        printMemrefF32. Varied data make a wrong buffer visible in the output.
+        raw little-endian f32 hex; the ``label`` of a training step is one-hot
+        with class (3 n + 1) mod K for sample n), calls the model, prints every
+        result with printMemrefF32. Varied data make a wrong buffer visible in
+        the output.
         """
         assert self.dtype == "f32", "--with-main needs --dtype f32"
         lines = ["  func.func @main() {"]
         for i, (v, _) in enumerate(self.args):
             count = math.prod(v.shape)
-            data = struct.pack(f"<{count}f", *(
-                ((k * 37 + i * 11) % 21 - 10) / 100.0 for k in range(count)))
+            if v.name == "label":
+                classes = v.shape[-1]
+                values = [float(k % classes == (3 * (k // classes) + 1) % classes)
+                          for k in range(count)]
+            else:
+                values = [((k * 37 + i * 11) % 21 - 10) / 100.0 for k in range(count)]
+            data = struct.pack(f"<{count}f", *values)
             lines.append(f'    %a{i} = arith.constant dense<"0x{data.hex().upper()}"> : '
                          f"{self.ty(v.shape)}")
         operands = ", ".join(f"%a{i}" for i in range(len(self.args)))
@@ -432,6 +547,296 @@ class Builder:
         lines.append("  func.func private @printMemrefF32(tensor<*xf32>) "
                      "attributes {llvm.emit_c_interface}")
         return lines
+
+
+# ============================================================================
+# Training step (--train)
+# ============================================================================
+
+class Backward:
+    """Reverse-mode differentiation of a builder's tape, by hand-derived rules
+    that are exact in real arithmetic:
+
+      * conv2d: input gradient = stride-1 convolution of the zero-dilated
+        output gradient with the flipped, IO-transposed filter (padding
+        k_eff-1-pad); filter gradient = convolution of the NHWC->CHWN input
+        with the NHWC->CHWN output gradient as filter, stride and dilation
+        swapped, transposed back to OHWI;
+      * depthwise conv2d (multiplier 1): the same with per-channel filters;
+        the filter gradient folds the batch into the channels and sums it;
+      * max pool: the gradient goes to the first maximum of each window in
+        row-major order (as PyTorch), one strided window offset at a time;
+      * avg pool: the gradient divided by each window's count of unpadded
+        elements, spread by a depthwise convolution with ones (a tile for a
+        global pool);
+      * clamp (ReLU, ReLU6): passes where lo < output < hi;
+      * add and mul with broadcasting, matmul, reshape, slice, concat.
+    """
+
+    def __init__(self, b, wrt):
+        self.b = b
+        self.grads = {}
+        self.needs = {v.name for v in wrt}
+        for _, result, operands, _ in b.tape:
+            if any(v.name in self.needs for v in operands):
+                self.needs.add(result.name)
+
+    def run(self, out, grad):
+        self.grads[out.name] = grad
+        for kind, result, operands, attrs in reversed(self.b.tape):
+            g = self.grads.pop(result.name, None)
+            if g is not None:
+                getattr(self, "_" + kind)(g, result, *operands, **attrs)
+        return self.grads
+
+    def _accumulate(self, v, g):
+        if v.name not in self.needs:
+            return
+        assert g.shape == v.shape, (v, g.shape)
+        old = self.grads.get(v.name)
+        self.grads[v.name] = g if old is None else self.b.add(old, g)
+
+    def _wants(self, v):
+        return v.name in self.needs
+
+    def _reduce_to(self, g, shape):
+        """Sum the broadcast dimensions of ``g`` back to ``shape``."""
+        for axis, d in enumerate(shape):
+            if d == 1 and g.shape[axis] != 1:
+                g = self.b.reduce("sum", g, axis)
+        return g
+
+    def _dilate(self, g, stride):
+        """Insert stride-1 zeros after every row and column of an NHWC
+        tensor: [N, H*sh, W*sw, C]."""
+        sh, sw = stride
+        if sh == sw == 1:
+            return g
+        n, h, w, c = g.shape
+        t = self.b.reshape(g, (n, h, 1, w, 1, c))
+        t = self.b.pad(t, [(0, 0), (0, 0), (0, sh - 1), (0, 0), (0, sw - 1), (0, 0)])
+        return self.b.reshape(t, (n, h * sh, w * sw, c))
+
+    def _spread(self, g, x_shape, kernel, stride, dilation, pad, conv):
+        """Input gradient of a window op: ``conv(dilated g, padding)`` with a
+        stride-1 convolution whose filter the caller flips."""
+        d = self._dilate(g, stride)
+        pads = []
+        for i in range(2):
+            keff = (kernel[i] - 1) * dilation[i] + 1
+            lo, hi = pad[2 * i], pad[2 * i + 1]
+            lo2, hi2 = keff - 1 - lo, keff - 1 - hi - (stride[i] - 1)
+            assert lo2 >= 0, "padding larger than the window"
+            pads.append([lo2, hi2])
+        if pads[0][1] < 0 or pads[1][1] < 0:
+            n, h, w, c = d.shape
+            d = self.b.slice(d, (0, 0, 0, 0), (n, h + min(pads[0][1], 0),
+                                               w + min(pads[1][1], 0), c))
+            pads = [[lo, max(hi, 0)] for lo, hi in pads]
+        dx = conv(d, HW(tuple(pads[0]), tuple(pads[1])))
+        assert dx.shape == tuple(x_shape), (dx.shape, x_shape)
+        return dx
+
+    def _bias(self, g, bias):
+        if self._wants(bias):
+            s = g
+            for axis in range(3):
+                s = self.b.reduce("sum", s, axis)
+            self._accumulate(bias, self.b.reshape(s, bias.shape))
+
+    def _conv2d(self, g, y, x, w, bias, stride, dilation, pad):
+        b = self.b
+        zero = b.zero_point()
+        if self._wants(x):
+            wf = b.reverse(b.reverse(b.transpose(w, (3, 1, 2, 0)), 1), 2)
+            self._accumulate(x, self._spread(
+                g, x.shape, w.shape[1:3], stride, dilation, pad,
+                lambda d, p: b.conv2d(d, wf, zero, 1, dilation, p)))
+        if self._wants(w):
+            xt = b.transpose(x, (3, 1, 2, 0))
+            gt = b.transpose(g, (3, 1, 2, 0))
+            gw = b.conv2d(xt, gt, zero, dilation, stride,
+                          HW((pad[0], pad[1]), (pad[2], pad[3])))
+            self._accumulate(w, b.transpose(gw, (3, 1, 2, 0)))
+        self._bias(g, bias)
+
+    def _depthwise_conv2d(self, g, y, x, w, bias, stride, dilation, pad):
+        b = self.b
+        assert w.shape[3] == 1, "--train supports depthwise multiplier 1 only"
+        zero = b.zero_point()
+        if self._wants(x):
+            wf = b.reverse(b.reverse(w, 0), 1)
+            self._accumulate(x, self._spread(
+                g, x.shape, w.shape[0:2], stride, dilation, pad,
+                lambda d, p: b.depthwise_conv2d(d, wf, zero, 1, dilation, p)))
+        if self._wants(w):
+            n, h, wd, c = x.shape
+            _, oh, ow, _ = g.shape
+            xt = b.reshape(b.transpose(x, (1, 2, 0, 3)), (1, h, wd, n * c))
+            gt = b.reshape(b.transpose(g, (1, 2, 0, 3)), (oh, ow, n * c, 1))
+            gw = b.depthwise_conv2d(xt, gt, zero, dilation, stride,
+                                    HW((pad[0], pad[1]), (pad[2], pad[3])))
+            gw = b.reduce("sum", b.reshape(gw, (w.shape[0], w.shape[1], n, c)), 2)
+            self._accumulate(w, b.reshape(gw, w.shape))
+        self._bias(g, bias)
+
+    def _max_pool2d(self, g, y, x, kernel, stride, pad):
+        if not self._wants(x):
+            return
+        b = self.b
+        n, h, w, c = x.shape
+        _, oh, ow, _ = y.shape
+        (kh, kw), (sh, sw) = kernel, stride
+        if (kh, kw) == (sh, sw) and not any(pad):
+            self._accumulate(x, self._max_pool_tiles(g, y, x, kh, kw))
+            return
+        # Padded input with room for oh*sh rows from any offset.
+        xp = b.pad(x, [(0, 0), (pad[0], pad[1] + sh - 1), (pad[2], pad[3] + sw - 1),
+                       (0, 0)], lowest=True)
+        zero = b.scalar(0.0)
+        taken, total = None, None
+        for ky in range(kh):
+            for kx in range(kw):
+                win = b.slice(xp, (0, ky, kx, 0), (n, oh * sh, ow * sw, c))
+                if sh > 1 or sw > 1:
+                    win = b.reshape(win, (n, oh, sh, ow, sw, c))
+                    win = b.slice(win, (0,) * 6, (n, oh, 1, ow, 1, c))
+                    win = b.reshape(win, (n, oh, ow, c))
+                hit = b.compare("equal", win, y)
+                if taken is None:
+                    first, taken = hit, hit
+                else:
+                    first = b.binary("logical_and", hit, b.unary("logical_not", taken))
+                    taken = b.binary("logical_or", taken, hit)
+                part = self._dilate(b.select(first, g, zero), stride)
+                part = b.pad(part, [(0, 0), (ky, kh - 1 - ky), (kx, kw - 1 - kx), (0, 0)])
+                total = part if total is None else b.add(total, part)
+        self._accumulate(x, b.slice(total, (0, pad[0], pad[2], 0), x.shape))
+
+    def _max_pool_tiles(self, g, y, x, kh, kw):
+        """Max-pool input gradient for windows that tile the input (kernel =
+        stride, no padding): per offset on a [N, OH, KH, OW, KW, C] view,
+        the parts concatenated back, with no padded full-size temporaries."""
+        b = self.b
+        n, h, w, c = x.shape
+        _, oh, ow, _ = y.shape
+        x6 = b.reshape(x, (n, oh, kh, ow, kw, c))
+        y6 = b.reshape(y, (n, oh, 1, ow, 1, c))
+        g6 = b.reshape(g, (n, oh, 1, ow, 1, c))
+        zero = b.scalar(0.0, 6)
+        taken, rows = None, []
+        for ky in range(kh):
+            parts = []
+            for kx in range(kw):
+                win = b.slice(x6, (0, 0, ky, 0, kx, 0), (n, oh, 1, ow, 1, c))
+                hit = b.compare("equal", win, y6)
+                if taken is None:
+                    first, taken = hit, hit
+                else:
+                    first = b.binary("logical_and", hit, b.unary("logical_not", taken))
+                    taken = b.binary("logical_or", taken, hit)
+                parts.append(b.select(first, g6, zero))
+            rows.append(b.concat(parts, axis=4))
+        return b.reshape(b.concat(rows, axis=2), x.shape)
+
+    def _avg_pool2d(self, g, y, x, kernel, stride, pad):
+        if not self._wants(x):
+            return
+        b = self.b
+        n, h, w, c = x.shape
+        _, oh, ow, _ = y.shape
+
+        def counts(size, k, s, lo, out):
+            return [min(o * s - lo + k, size) - max(o * s - lo, 0) for o in range(out)]
+        rows = counts(h, kernel[0], stride[0], pad[0], oh)
+        cols = counts(w, kernel[1], stride[1], pad[2], ow)
+        inv = [1.0 / (r * q) for r in rows for q in cols]
+        if len(set(inv)) == 1:
+            scale = b.scalar(inv[0])
+        else:
+            scale = b.dense("avg_pool_inv_count", (1, oh, ow, 1), inv)
+        g = b.mul(g, scale)
+        if (oh, ow) == (1, 1) and tuple(kernel) == (h, w) and not any(pad):
+            dx = b.tile(g, (1, h, w, 1))
+        else:
+            ones = b.dense("ones", (kernel[0], kernel[1], c, 1), 1.0)
+            dx = self._spread(g, x.shape, kernel, stride, (1, 1), pad,
+                              lambda d, p: b.depthwise_conv2d(d, ones, b.zero_point(),
+                                                              1, 1, p))
+        self._accumulate(x, dx)
+
+    def _clamp(self, g, y, x, lo, hi):
+        b = self.b
+        rank = y.rank
+        mask = b.compare("greater", y, b.scalar(float(lo), rank))
+        if hi != _DTYPE_MAX[b.dtype]:
+            mask = b.binary("logical_and", mask,
+                            b.compare("greater", b.scalar(float(hi), rank), y))
+        self._accumulate(x, b.select(mask, g, b.scalar(0.0, rank)))
+
+    def _add(self, g, y, a, c):
+        self._accumulate(a, self._reduce_to(g, a.shape))
+        self._accumulate(c, self._reduce_to(g, c.shape))
+
+    def _mul(self, g, y, a, c):
+        if self._wants(a):
+            self._accumulate(a, self._reduce_to(self.b.mul(g, c), a.shape))
+        if self._wants(c):
+            self._accumulate(c, self._reduce_to(self.b.mul(g, a), c.shape))
+
+    def _matmul(self, g, y, a, c):
+        b = self.b
+        if self._wants(a):
+            self._accumulate(a, b.matmul(g, b.transpose(c, (0, 2, 1))))
+        if self._wants(c):
+            self._accumulate(c, b.matmul(b.transpose(a, (0, 2, 1)), g))
+
+    def _reshape(self, g, y, x):
+        self._accumulate(x, self.b.reshape(g, x.shape))
+
+    def _slice(self, g, y, x, start):
+        pads = [(s, d - s - k) for s, d, k in zip(start, x.shape, y.shape)]
+        self._accumulate(x, self.b.pad(g, pads))
+
+    def _concat(self, g, y, *parts, axis):
+        offset = 0
+        for v in parts:
+            start = [0] * v.rank
+            start[axis] = offset
+            offset += v.shape[axis]
+            if self._wants(v):
+                self._accumulate(v, self.b.slice(g, start, v.shape))
+
+
+def training_step(b, logits, input_grad):
+    """Append the mean softmax cross-entropy of ``logits`` [N, K] against a
+    one-hot ``label`` argument and the backward pass. Returns the results:
+    the loss (tensor<1x...>), the gradient of every weight in argument order,
+    and, with ``input_grad``, that of the input."""
+    if logits.rank != 2:
+        raise ValueError(f"--train needs [N, classes] logits, got {logits.shape}")
+    n = logits.shape[0]
+    inputs = [v for v, w in b.args if not w]
+    weights = [v for v, w in b.args if w]
+    label = b.input("label", logits.shape)
+    b.args.insert(1, b.args.pop())          # (input, label, weights...)
+    b.taping = False
+    b.comment("softmax cross-entropy, mean over the batch")
+    shifted = b.binary("sub", logits, b.reduce("max", logits, 1))
+    exp = b.unary("exp", shifted)
+    total = b.reduce("sum", exp, 1)
+    logp = b.binary("sub", shifted, b.unary("log", total))
+    nll = b.reduce("sum", b.reduce("sum", b.mul(label, logp), 1), 0)
+    loss = b.reshape(b.mul(nll, b.scalar(-1.0 / n, 2)), (1,))
+    prob = b.mul(exp, b.unary("reciprocal", total))
+    dlogits = b.mul(b.binary("sub", prob, label), b.scalar(1.0 / n, 2))
+    b.comment("backward")
+    wrt = weights + (inputs if input_grad else [])
+    grads = Backward(b, wrt).run(logits, dlogits)
+    missing = [v.name for v in wrt if v.name not in grads]
+    if missing:
+        raise ValueError(f"no gradient reaches {', '.join(missing)}")
+    return [loss] + [grads[v.name] for v in wrt]
 
 
 # ============================================================================
@@ -489,6 +894,30 @@ def model_tiny_cnn(b, o):
     return b.linear(y, o.classes or 10, name="fc")
 
 
+def model_tiny_resnet(b, o):
+    """Tiny residual CNN with every op --train differentiates, input 16x16x3.
+
+    conv5x5/2 pad 2 (8) + relu -> maxpool 3x3/2 pad 1 -> residual block
+    [depthwise 3x3 dilation 2 + ReLU6, conv1x1] + add + relu -> reduction
+    block [conv3x3/2 pad 1 + relu | conv1x1/2 on the cropped input] + add ->
+    {avgpool 3x3/1 pad 1 | relu} -> concat(16) -> global avgpool -> fc(10).
+    """
+    size = o.image or 16
+    x = b.input("input", (o.batch, size, size, 3))
+    y = b.relu(b.conv(x, 8, 5, 2, 2, name="stem"))
+    y = b.max_pool2d(y, 3, 2, 1)
+    with b.scope("block1"):
+        h = b.clamp(b.dwconv(y, 3, 1, 2, dilation=2, bias=True),
+                    "0.000000e+00", "6.000000e+00")
+        y = b.relu(b.add(b.conv(h, 8, 1, name="pw"), y))
+    with b.scope("block2"):
+        h = b.relu(b.conv(y, 8, 3, 2, 1, name="conv"))
+        y = b.add(h, b.conv(y, 8, 1, 2, 0, name="shortcut"))
+    y = b.concat([b.avg_pool2d(y, 3, 1, 1), b.relu(y)])
+    y = b.global_avg_pool(y)
+    return b.linear(y, o.classes or 10, name="fc")
+
+
 def model_mlp(b, o):
     """Three-layer perceptron 784-256-128-10: 3-D tosa.matmul + add + relu."""
     dims = [784, 256, 128, o.classes or 10]
@@ -527,13 +956,19 @@ def _bottleneck(b, x, planes, stride):
     return b.relu(b.add(out, short))
 
 
+def _scaled(channels, width):
+    """A layer width times the --width multiplier, at least 1."""
+    return max(1, int(round(channels * width)))
+
+
 def _resnet(b, o, block, layers):
     size = o.image or 224
     x = b.input("input", (o.batch, size, size, 3))
     with b.scope("conv1"):
-        y = b.relu(b.conv(x, 64, 7, 2, 3))
+        y = b.relu(b.conv(x, _scaled(64, o.width), 7, 2, 3))
     y = b.max_pool2d(y, 3, 2, 1)
-    for li, (planes, blocks) in enumerate(zip((64, 128, 256, 512), layers)):
+    widths = [_scaled(c, o.width) for c in (64, 128, 256, 512)]
+    for li, (planes, blocks) in enumerate(zip(widths, layers)):
         for bi in range(blocks):
             stride = 2 if (li > 0 and bi == 0) else 1
             b.comment(f"layer{li + 1}.{bi}")
@@ -556,6 +991,80 @@ def model_resnet50(b, o):
     Same stem; Bottleneck blocks [3,4,6,3] (1x1, 3x3 with the stride, 1x1 x4
     expansion) with projection shortcuts, global avg pool, fc 1000."""
     return _resnet(b, o, _bottleneck, (3, 4, 6, 3))
+
+
+# ---------------------------------------------------------------- VGG
+
+VGG16_CONFIG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
+                512, 512, 512, "M", 512, 512, 512, "M")
+
+
+def model_vgg16(b, o):
+    """VGG-16 (Simonyan & Zisserman, ICLR 2015), configuration D, 224x224.
+
+    13 conv3x3/1 pad 1 + ReLU in five stacks (64, 128, 256, 512, 512 wide),
+    each closed by a 2x2/2 max pool; flatten (7x7x512 at 224), fc 4096 + ReLU,
+    fc 4096 + ReLU, fc 1000. No BatchNorm; dropout omitted; no adaptive pool
+    (a smaller --image flattens a smaller map)."""
+    size = o.image or 224
+    x = b.input("input", (o.batch, size, size, 3))
+    y, stack, index = x, 1, 1
+    for v in VGG16_CONFIG:
+        if v == "M":
+            y = b.max_pool2d(y, 2, 2, 0)
+            stack, index = stack + 1, 1
+            continue
+        with b.scope(f"conv{stack}_{index}"):
+            y = b.relu(b.conv(y, _scaled(v, o.width), 3, 1, 1))
+        index += 1
+    y = b.reshape(y, (o.batch, math.prod(y.shape[1:])))
+    for name in ("fc6", "fc7"):
+        y = b.relu(b.linear(y, _scaled(4096, o.width), name=name))
+    return b.linear(y, o.classes or 1000, name="fc8")
+
+
+# ---------------------------------------------------------------- MobileNetV2
+
+def _make_divisible(v, divisor=8):
+    """torchvision's channel rounding: nearest multiple of 8, at least 8,
+    never more than 10% below ``v``."""
+    new = max(divisor, int(v + divisor / 2) // divisor * divisor)
+    return new + divisor if new < 0.9 * v else new
+
+
+def model_mobilenetv2(b, o):
+    """MobileNetV2 (Sandler et al., CVPR 2018), width 1.0, 224x224.
+
+    3x3/2 stem conv 32 + ReLU6; 17 inverted residual blocks (t, c, n, s) =
+    (1,16,1,1) (6,24,2,2) (6,32,3,2) (6,64,4,2) (6,96,3,1) (6,160,3,2)
+    (6,320,1,1): 1x1 expansion by t + ReLU6, 3x3 depthwise (stride s on the
+    first of n) + ReLU6, linear 1x1 projection, residual add when the stride
+    is 1 and the widths match; 1x1 conv 1280 + ReLU6, global avg pool, fc 1000.
+    Channel rounding as torchvision (--width scales every layer)."""
+    size = o.image or 224
+    relu6 = lambda v: b.clamp(v, "0.000000e+00", "6.000000e+00")
+    x = b.input("input", (o.batch, size, size, 3))
+    with b.scope("stem"):
+        y = relu6(b.conv(x, _make_divisible(32 * o.width), 3, 2, 1))
+    settings = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
+                (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+    block = 0
+    for t, c, n, s in settings:
+        cout = _make_divisible(c * o.width)
+        for i in range(n):
+            stride = s if i == 0 else 1
+            b.comment(f"inverted residual {block}: t={t}, {y.c} -> {cout}, stride {stride}")
+            with b.scope(f"block{block}"):
+                h = y
+                if t != 1:
+                    h = relu6(b.conv(h, y.c * t, 1, name="expand"))
+                h = relu6(b.dwconv(h, 3, stride, 1, bias=True))
+                h = b.conv(h, cout, 1, name="project")
+                y = b.add(h, y) if stride == 1 and y.c == cout else h
+            block += 1
+    with b.scope("head"):
+        y = relu6(b.conv(y, _make_divisible(1280 * max(1.0, o.width)), 1))
+    return classifier(b, y, o.classes or 1000, relu_first=False)
 
 
 # ---------------------------------------------------------------- RandWire
@@ -954,9 +1463,12 @@ def model_darts(b, o):
 
 MODELS = {
     "tiny_cnn": model_tiny_cnn,
+    "tiny_resnet": model_tiny_resnet,
     "mlp": model_mlp,
     "resnet18": model_resnet18,
     "resnet50": model_resnet50,
+    "vgg16": model_vgg16,
+    "mobilenetv2": model_mobilenetv2,
     "randwire_ws": model_randwire_ws,
     "randwire_er": model_randwire_er,
     "randwire_ba": model_randwire_ba,
@@ -967,9 +1479,10 @@ MODELS = {
 
 
 # Options echoed in the header when they differ from their defaults.
-_ECHO_OPTS = ("imagenet", "batch", "image", "classes", "dtype", "seed", "nodes",
-              "channels", "cells", "layers", "no_agg_weights", "func_name",
-              "with_main")
+_ECHO_OPTS = ("train", "input_grad", "imagenet", "batch", "image", "width", "classes",
+              "dtype",
+              "seed", "nodes", "channels", "cells", "layers", "no_agg_weights",
+              "func_name", "with_main")
 
 
 def generate(opts):
@@ -977,6 +1490,7 @@ def generate(opts):
     b = Builder(opts.dtype)
     fn = MODELS[opts.model]
     out = fn(b, opts)
+    results = training_step(b, out, opts.input_grad) if opts.train else [out]
     defaults = vars(parse_args(["--model", opts.model]))
     cmd = ["memopt-modelgen.py", "--model", opts.model]
     for key in _ECHO_OPTS:
@@ -985,17 +1499,27 @@ def generate(opts):
             flag = "--" + key.replace("_", "-")
             cmd += [flag] if val is True else [flag, str(val)]
     inputs = [v for v, w in b.args if not w]
+    if opts.train:
+        what = ("training step: forward, mean softmax cross-entropy against the "
+                "one-hot label, backward; returns the loss, the gradient of every "
+                "weight in argument order"
+                + (" and of the input" if opts.input_grad else ""))
+    else:
+        what = f"output {b.ty(out.shape)}"
     header = [
         "Generated by: " + " ".join(cmd),
         (fn.__doc__ or "").strip().splitlines()[0],
-        "input " + ", ".join(b.ty(v.shape) for v in inputs)
-        + f"; output {b.ty(out.shape)}",
+        "input " + ", ".join(b.ty(v.shape) for v in inputs) + "; " + what,
         f"{len(b.args) - len(inputs)} weight arguments, {b.num_params} parameters, "
         f"{sum(b.op_counts.values())} tosa ops: "
         + ", ".join(f"{k} {v}" for k, v in sorted(b.op_counts.items())),
     ]
-    text = b.finish([out], opts.func_name, header, opts.with_main)
+    func_name = opts.func_name or ("train_step" if opts.train else "forward")
+    text = b.finish(results, func_name, header, opts.with_main)
     return text, b
+
+
+_WIDTH_MODELS = ("resnet18", "resnet50", "vgg16", "mobilenetv2")
 
 
 def parse_args(argv):
@@ -1007,6 +1531,9 @@ def parse_args(argv):
     p.add_argument("--batch", type=int, default=1, help="batch size (default 1)")
     p.add_argument("--image", type=int, default=None,
                    help="input resolution (default: model/regime specific)")
+    p.add_argument("--width", type=float, default=1.0,
+                   help="width multiplier of every layer (resnet18/50, vgg16, "
+                        "mobilenetv2; default 1.0)")
     p.add_argument("--imagenet", action="store_true",
                    help="cell/RandWire models: ImageNet stem and 224x224 input "
                         "instead of the CIFAR stem and 32x32")
@@ -1024,7 +1551,14 @@ def parse_args(argv):
                    help="DARTS total number of cells")
     p.add_argument("--no-agg-weights", action="store_true",
                    help="RandWire: plain sums instead of weighted sums")
-    p.add_argument("--func-name", default="forward", help="function name (default forward)")
+    p.add_argument("--train", action="store_true",
+                   help="emit a training step: forward, softmax cross-entropy against "
+                        "a one-hot label argument, backward; returns the loss and the "
+                        "weight gradients")
+    p.add_argument("--input-grad", action="store_true",
+                   help="--train: also return the gradient of the input")
+    p.add_argument("--func-name", default=None,
+                   help="function name (default forward, train_step with --train)")
     p.add_argument("--with-main", action="store_true",
                    help="also emit a runnable @main (splat inputs, printMemrefF32); f32 only")
     opts = p.parse_args(argv)
@@ -1032,10 +1566,16 @@ def parse_args(argv):
         p.error("--model is required (or --list)")
     if opts.batch < 1:
         p.error("--batch must be >= 1")
-    if opts.imagenet and opts.model in ("tiny_cnn", "mlp", "resnet18", "resnet50"):
+    if opts.width != 1.0 and opts.model not in _WIDTH_MODELS:
+        p.error(f"--width applies to {', '.join(_WIDTH_MODELS)} only")
+    if opts.width <= 0:
+        p.error("--width must be positive")
+    if opts.imagenet and opts.model in ("tiny_cnn", "tiny_resnet", "mlp") + _WIDTH_MODELS:
         p.error(f"--imagenet does not apply to {opts.model} (use --image)")
     if opts.with_main and opts.dtype != "f32":
         p.error("--with-main requires --dtype f32")
+    if opts.input_grad and not opts.train:
+        p.error("--input-grad requires --train")
     return opts
 
 

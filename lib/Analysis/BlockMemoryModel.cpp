@@ -14,6 +14,7 @@
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -101,6 +102,33 @@ std::optional<Value> getViewSource(Operation *op) {
       !resultSize.isKnown() || sourceSize.bytes != resultSize.bytes)
     return std::nullopt;
   return source;
+}
+
+/// Bytes of a tensor or memref of dynamic shape at most: each dynamic
+/// dimension at its constant upper bound (ValueBoundsOpInterface), as in the
+/// bands of a tiled loop. None when a dimension has no such bound.
+std::optional<int64_t> getBoundedByteSize(Value value) {
+  auto type = dyn_cast<ShapedType>(value.getType());
+  if (!type || !type.hasRank() || !isa<TensorType, BaseMemRefType>(type))
+    return std::nullopt;
+  ByteSize element = getByteSize(type.getElementType());
+  if (!element.isKnown())
+    return std::nullopt;
+  int64_t bytes = element.bytes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    int64_t extent = type.getDimSize(dim);
+    if (ShapedType::isDynamic(extent)) {
+      FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+          presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(value, dim),
+          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      if (failed(bound))
+        return std::nullopt;
+      extent = std::max<int64_t>(*bound, 0);
+    }
+    if (llvm::MulOverflow(bytes, extent, bytes))
+      return std::nullopt;
+  }
+  return bytes;
 }
 
 /// Whether an op nested in the regions of `op` allocates a memref.
@@ -249,10 +277,16 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
                                                  bool resident,
                                                  Operation *reportOn) {
   ByteSize size = getByteSize(value.getType());
-  if (nested && (!isa<TensorType, BaseMemRefType>(value.getType()) ||
-                 size.isUnsupported())) {
+  if (nested && !isa<TensorType, BaseMemRefType>(value.getType())) {
     // Scalars and vectors inside a region live in registers.
     size = ByteSize();
+  } else if (nested && size.isUnsupported()) {
+    std::optional<int64_t> bound = getBoundedByteSize(value);
+    size = ByteSize();
+    if (bound) {
+      size.kind = ByteSize::Kind::Known;
+      size.bytes = *bound;
+    }
   } else if (size.isUnsupported() && options.allowUnsizedValues) {
     model.unsizedValues.insert(value);
   } else if (size.isUnsupported()) {

@@ -37,7 +37,7 @@ std::optional<std::string> RowSegment::check() const {
     std::string where = "layer " + std::to_string(index) + " ('" +
                         layer.name + "')";
     if (layer.kernel < 1 || layer.stride < 1 || layer.dilation < 1 ||
-        layer.padTop < 0 || layer.inputHeight < 1 || layer.outputHeight < 1 ||
+        layer.inputHeight < 1 || layer.outputHeight < 1 ||
         layer.outputRowBytes < 0 || layer.paddedInputRowBytes < 0 ||
         layer.macsPerOutputRow < 0)
       return where + " has a non-positive kernel, stride, dilation or "
@@ -51,12 +51,6 @@ std::optional<std::string> RowSegment::check() const {
         return where + " reads " + std::to_string(layers[input].outputHeight) +
                " rows where it expects " + std::to_string(layer.inputHeight);
     }
-    // Every output row must read at least one row inside the input.
-    RowRange last =
-        layer.inputRowsFor({layer.outputHeight - 1, layer.outputHeight});
-    if (last.begin >= layer.inputHeight ||
-        layer.inputRowsFor({0, 1}).end <= 0)
-      return where + " has output rows that read only padding";
     bool read = index + 1 == layers.size();
     for (const RowLayer &later : llvm::drop_begin(layers, index + 1))
       read |= llvm::is_contained(later.inputs, int(index));
@@ -223,6 +217,15 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
     return std::tie(a.peakBytes, a.addedMacs, a.bands) <
            std::tie(b.peakBytes, b.addedMacs, b.bands);
   };
+  if (options.fixedBands) {
+    int64_t bands = std::clamp<int64_t>(*options.fixedBands, 1, height);
+    best.estimate = estimateBands(segment, options.mode,
+                                  (height + bands - 1) / bands,
+                                  liveAcrossBytes);
+    best.meetsBudget = !options.budgetBytes ||
+                       best.estimate.peakBytes <= *options.budgetBytes;
+    return best;
+  }
   for (int64_t rowsPerBand = height - 1; rowsPerBand >= 1; --rowsPerBand) {
     int64_t bands = (height + rowsPerBand - 1) / rowsPerBand;
     if (bands > options.maxBands)
@@ -237,4 +240,87 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
   best.meetsBudget = !options.budgetBytes ||
                      best.estimate.peakBytes <= *options.budgetBytes;
   return best;
+}
+
+RowSegment memopt::subSegment(const RowSegment &run, unsigned first,
+                              unsigned last) {
+  RowSegment segment;
+  for (unsigned index = first; index <= last; ++index) {
+    RowLayer layer = run.layers[index];
+    for (int &input : layer.inputs)
+      input = input < int(first) ? -1 : input - int(first);
+    segment.layers.push_back(std::move(layer));
+  }
+  return segment;
+}
+
+bool memopt::isCutPoint(const RowSegment &run, unsigned index) {
+  for (const RowLayer &layer : llvm::drop_begin(run.layers, index + 1))
+    for (int input : layer.inputs)
+      if (input < int(index))
+        return false;
+  return true;
+}
+
+SegmentPlan memopt::planSegments(const RowSegment &run, int64_t runInputBytes,
+                                 const BandChoiceOptions &options,
+                                 const std::vector<bool> &mustEnd) {
+  unsigned n = run.layers.size();
+  auto outputBytes = [&](unsigned index) {
+    const RowLayer &layer = run.layers[index];
+    return layer.outputRowBytes * layer.outputHeight;
+  };
+  // Segment boundaries: before the first layer (-1) and after each cut.
+  std::vector<int> cuts = {-1};
+  for (unsigned index = 0; index + 1 < n; ++index)
+    if (isCutPoint(run, index))
+      cuts.push_back(index);
+  cuts.push_back(n - 1);
+  // Scores compare lexicographically: with a budget, whether a part misses
+  // it (by its peak), then added compute, then the peak.
+  auto score = [&](int64_t peak, int64_t added) {
+    bool misses = options.budgetBytes && peak > *options.budgetBytes;
+    if (options.budgetBytes)
+      return std::make_tuple(misses ? peak : int64_t(0), added, peak);
+    return std::make_tuple(peak, added, int64_t(0));
+  };
+  struct State {
+    bool reached = false;
+    int64_t peak = 0, added = 0;
+    int previous = -1;
+    BandChoice choice;
+  };
+  std::vector<State> states(cuts.size());
+  states[0].reached = true;
+  for (unsigned end = 1; end < cuts.size(); ++end) {
+    for (unsigned start = 0; start < end; ++start) {
+      if (!states[start].reached)
+        continue;
+      unsigned first = cuts[start] + 1, last = cuts[end];
+      bool spansForcedEnd = false;
+      for (unsigned index = first; index < last && !mustEnd.empty(); ++index)
+        spansForcedEnd |= mustEnd[index];
+      if (spansForcedEnd)
+        continue;
+      RowSegment segment = subSegment(run, first, last);
+      int64_t input = first == 0 ? runInputBytes : outputBytes(first - 1);
+      BandChoice choice =
+          chooseBands(segment, input + outputBytes(last), options);
+      int64_t peak = std::max(states[start].peak, choice.estimate.peakBytes);
+      int64_t added = states[start].added + choice.estimate.addedMacs;
+      State &state = states[end];
+      if (state.reached &&
+          score(state.peak, state.added) <= score(peak, added))
+        continue;
+      state = {true, peak, added, int(start), choice};
+    }
+  }
+  SegmentPlan plan;
+  plan.peakBytes = states.back().peak;
+  plan.addedMacs = states.back().added;
+  for (int at = cuts.size() - 1; at > 0; at = states[at].previous)
+    plan.parts.push_back({unsigned(cuts[states[at].previous] + 1),
+                          unsigned(cuts[at]), states[at].choice});
+  std::reverse(plan.parts.begin(), plan.parts.end());
+  return plan;
 }

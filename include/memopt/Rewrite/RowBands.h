@@ -52,6 +52,7 @@ struct RowLayer {
   int64_t kernel = 1;
   int64_t stride = 1;
   int64_t dilation = 1;
+  /// Rows of padding above the input; negative for a crop that skips rows.
   int64_t padTop = 0;
   /// Rows of each input and of the output.
   int64_t inputHeight = 0;
@@ -144,6 +145,8 @@ struct BandChoiceOptions {
   double maxAddedMacsRatio = std::numeric_limits<double>::infinity();
   /// Most bands to consider.
   int64_t maxBands = std::numeric_limits<int64_t>::max();
+  /// Use this many bands (rows per band rounded up) whatever they cost.
+  std::optional<int64_t> fixedBands;
 };
 
 /// The band height to use: without a budget, the lowest peak (then the
@@ -158,6 +161,39 @@ struct BandChoice {
 };
 BandChoice chooseBands(const RowSegment &segment, int64_t liveAcrossBytes,
                        const BandChoiceOptions &options);
+
+/// Layers `first..last` of `run` as a segment of their own: inputs from
+/// before `first` become the segment input.
+RowSegment subSegment(const RowSegment &run, unsigned first, unsigned last);
+
+/// Whether a segment may end after layer `index` of `run`: no later layer
+/// reads the run's input or a layer before `index`, so only that layer's
+/// output is live there.
+bool isCutPoint(const RowSegment &run, unsigned index);
+
+/// A run cut into segments, each with its band choice.
+struct SegmentPlan {
+  struct Part {
+    unsigned first = 0;
+    unsigned last = 0;
+    BandChoice choice;
+  };
+  std::vector<Part> parts;
+  /// Largest estimated peak over the parts, and their added MACs.
+  int64_t peakBytes = 0;
+  int64_t addedMacs = 0;
+};
+
+/// Cuts `run` at cut points into segments and chooses each one's bands:
+/// the lowest largest peak, then the least added compute (with a budget:
+/// the least added compute with every part within it, else the lowest
+/// peak). Dynamic programming over cut points; each part's live-across
+/// bytes are its input (the run's input: `runInputBytes`) and its output.
+/// A segment ends after every layer marked in `mustEnd` (empty: none);
+/// those must be cut points.
+SegmentPlan planSegments(const RowSegment &run, int64_t runInputBytes,
+                         const BandChoiceOptions &options,
+                         const std::vector<bool> &mustEnd = {});
 
 } // namespace memopt
 

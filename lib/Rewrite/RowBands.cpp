@@ -277,16 +277,17 @@ SegmentPlan memopt::planSegments(const RowSegment &run, int64_t runInputBytes,
       cuts.push_back(index);
   cuts.push_back(n - 1);
   // Scores compare lexicographically: with a budget, whether a part misses
-  // it (by its peak), then added compute, then the peak.
-  auto score = [&](int64_t peak, int64_t added) {
+  // it (by its peak), then added compute, then the peak; then the fewest
+  // banded parts.
+  auto score = [&](int64_t peak, int64_t added, int64_t banded) {
     bool misses = options.budgetBytes && peak > *options.budgetBytes;
     if (options.budgetBytes)
-      return std::make_tuple(misses ? peak : int64_t(0), added, peak);
-    return std::make_tuple(peak, added, int64_t(0));
+      return std::make_tuple(misses ? peak : int64_t(0), added, peak, banded);
+    return std::make_tuple(peak, added, int64_t(0), banded);
   };
   struct State {
     bool reached = false;
-    int64_t peak = 0, added = 0;
+    int64_t peak = 0, added = 0, banded = 0;
     int previous = -1;
     BandChoice choice;
   };
@@ -308,11 +309,13 @@ SegmentPlan memopt::planSegments(const RowSegment &run, int64_t runInputBytes,
           chooseBands(segment, input + outputBytes(last), options);
       int64_t peak = std::max(states[start].peak, choice.estimate.peakBytes);
       int64_t added = states[start].added + choice.estimate.addedMacs;
+      int64_t banded =
+          states[start].banded + (choice.estimate.bands > 1 ? 1 : 0);
       State &state = states[end];
-      if (state.reached &&
-          score(state.peak, state.added) <= score(peak, added))
+      if (state.reached && score(state.peak, state.added, state.banded) <=
+                               score(peak, added, banded))
         continue;
-      state = {true, peak, added, int(start), choice};
+      state = {true, peak, added, banded, int(start), choice};
     }
   }
   SegmentPlan plan;

@@ -407,7 +407,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       function.getFunctionBody().takeBody(
           cast<FunctionOpInterface>(backup).getFunctionBody());
       backup->erase();
-      function->emitRemark() << "memopt-row-bands: " << why
+      emitRemark(function.getLoc()) << "memopt-row-bands: " << why
                              << "; the function is left unchanged";
     };
     IRRewriter rewriter(function->getContext());
@@ -439,7 +439,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     numSegments += work.size();
     for (auto &[loop, text] : llvm::reverse(remarks))
       loop->emitRemark() << text;
-    function->emitRemark() << "memopt-row-bands: " << work.size()
+    emitRemark(function.getLoc()) << "memopt-row-bands: " << work.size()
                            << " segment(s) banded; modelled peak "
                            << peakBefore << " -> " << peakAfter << " bytes";
     // Annotations and summaries described the unbanded body.

@@ -127,12 +127,15 @@ BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
 }
 
 /// The largest working set of one band: `rows[i]` output rows of layer i,
-/// plus `carried[i]` rows of it kept from the previous band.
+/// plus `carried[i]` rows of it kept from the previous band. The last
+/// layer's output counts when `withOutput` (one band writes the whole
+/// output, live from the last layer on).
 static int64_t bandWorkingSet(const RowSegment &segment,
                               llvm::ArrayRef<RowRange> rows,
-                              llvm::ArrayRef<int64_t> carried) {
+                              llvm::ArrayRef<int64_t> carried,
+                              bool withOutput = false) {
   unsigned n = segment.layers.size();
-  std::vector<unsigned> lastReader(n, 0);
+  std::vector<unsigned> lastReader(n, n - 1);
   for (unsigned index = 0; index < n; ++index)
     for (int input : segment.layers[index].inputs)
       if (input >= 0)
@@ -142,7 +145,7 @@ static int64_t bandWorkingSet(const RowSegment &segment,
     const RowLayer &layer = segment.layers[step];
     int64_t live = 0;
     // Layers before the last write bands; the last writes the output.
-    for (unsigned index = 0; index + 1 < n; ++index)
+    for (unsigned index = 0; index + (withOutput ? 0 : 1) < n; ++index)
       if (index <= step && step <= lastReader[index])
         live += (rows[index].size() + carried[index]) *
                 segment.layers[index].outputRowBytes;
@@ -164,6 +167,17 @@ BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
       partitionRows(segment.outputHeight(), rowsPerBand);
   estimate.bands = bands.size();
   int64_t bandPeak = 0;
+  if (bands.size() == 1) {
+    // The unbanded segment: layer by layer, the output among the maps.
+    BandRows rows = overlapBandRows(segment, bands.front());
+    const RowLayer &last = segment.layers.back();
+    estimate.peakBytes =
+        liveAcrossBytes - last.outputRowBytes * last.outputHeight +
+        bandWorkingSet(segment, rows.layerRows, std::vector<int64_t>(n, 0),
+                       /*withOutput=*/true);
+    estimate.macs = segment.macs();
+    return estimate;
+  }
   if (mode == BandMode::Overlap) {
     std::vector<int64_t> noCarry(n, 0);
     for (RowRange band : bands) {

@@ -132,7 +132,8 @@ struct BandEstimate {
 /// taken layer by layer in order: the band of each layer's output is live
 /// from that layer through its last reader, a padding layer's padded input
 /// band at that layer; the segment input is read in place and the last
-/// layer writes into the segment output.
+/// layer writes into the segment output. One band is the unbanded segment
+/// (its MACs, the output live from the last layer on).
 BandEstimate estimateBands(const RowSegment &segment, BandMode mode,
                            int64_t rowsPerBand, int64_t liveAcrossBytes);
 

@@ -438,7 +438,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     backup->erase();
     numSegments += work.size();
     for (auto &[loop, text] : llvm::reverse(remarks))
-      loop->emitRemark() << text;
+      emitRemark(loop->getLoc()) << text;
     emitRemark(function.getLoc()) << "memopt-row-bands: " << work.size()
                            << " segment(s) banded; modelled peak "
                            << peakBefore << " -> " << peakAfter << " bytes";

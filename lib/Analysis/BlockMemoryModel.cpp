@@ -118,9 +118,11 @@ std::optional<int64_t> getBoundedByteSize(Value value) {
   for (int64_t dim = 0; dim < type.getRank(); ++dim) {
     int64_t extent = type.getDimSize(dim);
     if (ShapedType::isDynamic(extent)) {
-      FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
-          presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(value, dim),
-          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      FailureOr<int64_t> bound =
+          ValueBoundsConstraintSet::computeConstantBound(
+              presburger::BoundType::UB,
+              ValueBoundsConstraintSet::Variable(value, dim),
+              /*stopCondition=*/nullptr, /*closedUB=*/true);
       if (failed(bound))
         return std::nullopt;
       extent = std::max<int64_t>(*bound, 0);

@@ -34,8 +34,8 @@ std::optional<std::string> RowSegment::check() const {
   if (layers.empty())
     return "the segment has no layer";
   for (auto [index, layer] : llvm::enumerate(layers)) {
-    std::string where = "layer " + std::to_string(index) + " ('" +
-                        layer.name + "')";
+    std::string where =
+        "layer " + std::to_string(index) + " ('" + layer.name + "')";
     if (layer.kernel < 1 || layer.stride < 1 || layer.dilation < 1 ||
         layer.inputHeight < 1 || layer.outputHeight < 1 ||
         layer.outputRowBytes < 0 || layer.paddedInputRowBytes < 0 ||
@@ -110,8 +110,7 @@ BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
       fresh[index] = {std::max(wanted.begin, computedEnd[index]), wanted.end};
       if (fresh[index].empty())
         fresh[index] = {};
-      int64_t carried =
-          std::min(wanted.end, computedEnd[index]) - wanted.begin;
+      int64_t carried = std::min(wanted.end, computedEnd[index]) - wanted.begin;
       rows.carriedRows[index] = std::max(rows.carriedRows[index], carried);
       RowRange reads =
           layer.inputRowsFor(fresh[index]).clamp(layer.inputHeight);
@@ -182,8 +181,8 @@ BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
     std::vector<int64_t> noCarry(n, 0);
     for (RowRange band : bands) {
       BandRows rows = overlapBandRows(segment, band);
-      bandPeak = std::max(bandPeak,
-                          bandWorkingSet(segment, rows.layerRows, noCarry));
+      bandPeak =
+          std::max(bandPeak, bandWorkingSet(segment, rows.layerRows, noCarry));
       for (unsigned index = 0; index < n; ++index)
         estimate.macs += rows.layerRows[index].size() *
                          segment.layers[index].macsPerOutputRow;
@@ -195,8 +194,8 @@ BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
       carriedBytes +=
           rows.carriedRows[index] * segment.layers[index].outputRowBytes;
     for (const std::vector<RowRange> &fresh : rows.newRows) {
-      bandPeak = std::max(
-          bandPeak, bandWorkingSet(segment, fresh, rows.carriedRows));
+      bandPeak =
+          std::max(bandPeak, bandWorkingSet(segment, fresh, rows.carriedRows));
       for (unsigned index = 0; index < n; ++index)
         estimate.macs +=
             fresh[index].size() * segment.layers[index].macsPerOutputRow;
@@ -218,8 +217,7 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
                     ? std::numeric_limits<int64_t>::max()
                     : int64_t(allowed);
   BandChoice best;
-  best.estimate =
-      estimateBands(segment, options.mode, height, liveAcrossBytes);
+  best.estimate = estimateBands(segment, options.mode, height, liveAcrossBytes);
   auto better = [&](const BandEstimate &a, const BandEstimate &b) {
     bool aFits = options.budgetBytes && a.peakBytes <= *options.budgetBytes;
     bool bFits = options.budgetBytes && b.peakBytes <= *options.budgetBytes;
@@ -233,11 +231,10 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
   };
   if (options.fixedBands) {
     int64_t bands = std::clamp<int64_t>(*options.fixedBands, 1, height);
-    best.estimate = estimateBands(segment, options.mode,
-                                  (height + bands - 1) / bands,
-                                  liveAcrossBytes);
-    best.meetsBudget = !options.budgetBytes ||
-                       best.estimate.peakBytes <= *options.budgetBytes;
+    best.estimate = estimateBands(
+        segment, options.mode, (height + bands - 1) / bands, liveAcrossBytes);
+    best.meetsBudget =
+        !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
     return best;
   }
   for (int64_t rowsPerBand = height - 1; rowsPerBand >= 1; --rowsPerBand) {
@@ -251,8 +248,8 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
     if (better(estimate, best.estimate))
       best.estimate = estimate;
   }
-  best.meetsBudget = !options.budgetBytes ||
-                     best.estimate.peakBytes <= *options.budgetBytes;
+  best.meetsBudget =
+      !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
   return best;
 }
 

@@ -9,9 +9,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "memopt/Rewrite/RowBands.h"
 #include "PassUtils.h"
 #include "memopt/Dialect/ByteSize.h"
-#include "memopt/Rewrite/RowBands.h"
 #include "memopt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -374,8 +374,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       RowSegment segment;
       for (RowOp *row : run.layers)
         segment.layers.push_back(row->layer);
-      int64_t inputBytes = isa<BlockArgument>(run.input) ? 0
-                                                          : bytesOf(run.input);
+      int64_t inputBytes =
+          isa<BlockArgument>(run.input) ? 0 : bytesOf(run.input);
       SegmentPlan plan =
           planSegments(segment, inputBytes, options, run.mustEnd);
       for (const SegmentPlan::Part &part : plan.parts) {
@@ -386,8 +386,11 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
                  ? inputBytes
                  : bytesOf(run.layers[part.first - 1]->op->getResult(0))) +
             bytesOf(run.layers[part.last]->op->getResult(0));
-        Banded banded{&run, part, subSegment(segment, part.first, part.last),
-                      liveAcross, {}};
+        Banded banded{&run,
+                      part,
+                      subSegment(segment, part.first, part.last),
+                      liveAcross,
+                      {}};
         for (unsigned index = part.first; index <= part.last; ++index)
           banded.members.insert(run.layers[index]->op);
         for (RowOp *init : run.inits)
@@ -407,8 +410,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       function.getFunctionBody().takeBody(
           cast<FunctionOpInterface>(backup).getFunctionBody());
       backup->erase();
-      emitRemark(function.getLoc()) << "memopt-row-bands: " << why
-                             << "; the function is left unchanged";
+      emitRemark(function.getLoc())
+          << "memopt-row-bands: " << why << "; the function is left unchanged";
     };
     IRRewriter rewriter(function->getContext());
     // Later segments first: an earlier one then only changes what a later
@@ -417,10 +420,10 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     for (Banded &banded : llvm::reverse(work)) {
       FailureOr<Operation *> loop = bandSegment(rewriter, banded);
       if (failed(loop))
-        return restore("tiling the segment ending at '" +
-                       banded.run->layers[banded.part.last]->op->getName()
-                           .getStringRef() +
-                       "' failed");
+        return restore(
+            "tiling the segment ending at '" +
+            banded.run->layers[banded.part.last]->op->getName().getStringRef() +
+            "' failed");
       remarks.push_back({*loop, describe(banded)});
     }
     if (std::optional<std::string> error = getVerifierError(function))
@@ -433,15 +436,15 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
         computeProfile(after->graph, inputOrder(after->graph)).peakBytes;
     if (peakAfter >= peakBefore)
       return restore("banding does not lower the modelled peak (" +
-                     Twine(peakBefore) + " -> " + Twine(peakAfter) +
-                     " bytes)");
+                     Twine(peakBefore) + " -> " + Twine(peakAfter) + " bytes)");
     backup->erase();
     numSegments += work.size();
     for (auto &[loop, text] : llvm::reverse(remarks))
       emitRemark(loop->getLoc()) << text;
-    emitRemark(function.getLoc()) << "memopt-row-bands: " << work.size()
-                           << " segment(s) banded; modelled peak "
-                           << peakBefore << " -> " << peakAfter << " bytes";
+    emitRemark(function.getLoc())
+        << "memopt-row-bands: " << work.size()
+        << " segment(s) banded; modelled peak " << peakBefore << " -> "
+        << peakAfter << " bytes";
     // Annotations and summaries described the unbanded body.
     clearOpAnnotations(function);
     function->removeAttr(attr_names::kSummary);
@@ -477,9 +480,10 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     const llvm::SmallPtrSet<Operation *, 16> &members = banded.members;
     Operation *last = banded.run->layers[banded.part.last]->op;
     auto consumer = cast<TilingInterface>(last);
-    SmallVector<OpFoldResult> tileSizes(
-        consumer.getLoopIteratorTypes().size(), rewriter.getIndexAttr(0));
-    tileSizes[1] = rewriter.getIndexAttr(banded.part.choice.estimate.rowsPerBand);
+    SmallVector<OpFoldResult> tileSizes(consumer.getLoopIteratorTypes().size(),
+                                        rewriter.getIndexAttr(0));
+    tileSizes[1] =
+        rewriter.getIndexAttr(banded.part.choice.estimate.rowsPerBand);
     scf::SCFTileAndFuseOptions options;
     options.tilingOptions.setTileSizes(tileSizes);
     // A band of a crop is a slice of the cropped map: merged, the slice
@@ -499,8 +503,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
         scf::tileConsumerAndFuseProducersUsingSCF(rewriter, consumer, options);
     if (failed(result) || result->loops.size() != 1)
       return failure();
-    rewriter.replaceAllUsesWith(last->getResult(0),
-                                result->replacements.lookup(last->getResult(0)));
+    rewriter.replaceAllUsesWith(
+        last->getResult(0), result->replacements.lookup(last->getResult(0)));
     Operation *loop = result->loops.front().getOperation();
     // Tiling leaves slices of the untiled producers it fused; without them
     // the segment's original ops are dead, the last one first.
@@ -514,8 +518,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
         }
       });
     }
-    for (Operation &op : llvm::make_early_inc_range(
-             llvm::reverse(*last->getBlock())))
+    for (Operation &op :
+         llvm::make_early_inc_range(llvm::reverse(*last->getBlock())))
       if (members.contains(&op) && op.use_empty())
         rewriter.eraseOp(&op);
     return loop;

@@ -150,8 +150,8 @@ TEST_P(RowBandsRandom, OverlapRowsMatchSimulation) {
       Simulated sim = simulateOverlap(segment, band);
       for (unsigned index = 0; index < segment.layers.size(); ++index) {
         EXPECT_EQ(rows.layerRows[index], asRange(sim.layerRows[index]))
-            << "layer " << index << " band [" << band.begin << ", "
-            << band.end << ")";
+            << "layer " << index << " band [" << band.begin << ", " << band.end
+            << ")";
         macs += int64_t(sim.layerRows[index].size()) *
                 segment.layers[index].macsPerOutputRow;
       }
@@ -166,8 +166,7 @@ TEST_P(RowBandsRandom, OverlapRowsMatchSimulation) {
     EXPECT_EQ(estimate.macs, macs);
     EXPECT_EQ(estimate.addedMacs, macs - segment.macs());
   }
-  EXPECT_EQ(estimateBands(segment, BandMode::Overlap, height, 0).addedMacs,
-            0);
+  EXPECT_EQ(estimateBands(segment, BandMode::Overlap, height, 0).addedMacs, 0);
 }
 
 TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
@@ -215,10 +214,9 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
         estimateBands(segment, BandMode::BoundaryPassing, rowsPerBand, 0);
     int64_t fullMacs = 0;
     for (unsigned index = 0; index < n; ++index) {
-      EXPECT_TRUE(std::includes(full.layerRows[index].begin(),
-                                full.layerRows[index].end(),
-                                computed[index].begin(),
-                                computed[index].end()));
+      EXPECT_TRUE(std::includes(
+          full.layerRows[index].begin(), full.layerRows[index].end(),
+          computed[index].begin(), computed[index].end()));
       fullMacs += int64_t(computed[index].size()) *
                   segment.layers[index].macsPerOutputRow;
     }
@@ -230,8 +228,8 @@ TEST_P(RowBandsRandom, ChoiceIsBestOverAllBandHeights) {
   std::mt19937 rng(GetParam());
   RowSegment segment = randomSegment(rng);
   int64_t height = segment.outputHeight();
-  int64_t unbanded = estimateBands(segment, BandMode::Overlap, height, 100)
-                         .peakBytes;
+  int64_t unbanded =
+      estimateBands(segment, BandMode::Overlap, height, 100).peakBytes;
   for (std::optional<int64_t> budget :
        {std::optional<int64_t>(), std::optional<int64_t>(unbanded / 2 + 100)}) {
     BandChoiceOptions options;
@@ -296,11 +294,9 @@ TEST(RowBands, VggHaloAndCarriedRows) {
   EXPECT_EQ(segment.outputHeight(), 56);
   BandRows rows = overlapBandRows(segment, {20, 30});
   EXPECT_EQ(rows.inputRows, (RowRange{80 - 6, 120 + 6}));
-  BoundaryRows boundary =
-      boundaryPassingRows(segment, partitionRows(56, 14));
+  BoundaryRows boundary = boundaryPassingRows(segment, partitionRows(56, 14));
   // Outputs feeding a 3x3/s1 conv carry 2 rows, those feeding a pool none.
-  EXPECT_EQ(boundary.carriedRows,
-            (std::vector<int64_t>{2, 0, 2, 2, 0, 0}));
+  EXPECT_EQ(boundary.carriedRows, (std::vector<int64_t>{2, 0, 2, 2, 0, 0}));
 }
 
 TEST(RowBands, EstimateCountsBandsLayerByLayer) {

@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -256,6 +257,67 @@ TEST_P(RowBandsRandom, ChoiceIsBestOverAllBandHeights) {
     if (budget) {
       EXPECT_EQ(choice.meetsBudget, anyFits);
     }
+  }
+}
+
+/// Every way to cut the run at its cut points, each part with its own band
+/// choice: planSegments finds the lowest largest peak, and under a budget
+/// some plan meets, the least added compute.
+TEST_P(RowBandsRandom, SegmentPlanMatchesBruteForce) {
+  std::mt19937 rng(GetParam());
+  RowSegment run = randomSegment(rng);
+  unsigned n = run.layers.size();
+  std::vector<unsigned> cuts;
+  for (unsigned index = 0; index + 1 < n; ++index)
+    if (isCutPoint(run, index))
+      cuts.push_back(index);
+  auto bytes = [&](unsigned index) {
+    return run.layers[index].outputRowBytes * run.layers[index].outputHeight;
+  };
+  const int64_t inputBytes = 500;
+  // (largest peak, added MACs) of the plan cutting where `mask` says.
+  auto evaluate = [&](unsigned mask, const BandChoiceOptions &options) {
+    int64_t peak = 0, added = 0;
+    unsigned first = 0;
+    for (unsigned bit = 0; bit <= cuts.size(); ++bit) {
+      if (bit < cuts.size() && !(mask & (1u << bit)))
+        continue;
+      unsigned last = bit < cuts.size() ? cuts[bit] : n - 1;
+      int64_t live = (first == 0 ? inputBytes : bytes(first - 1)) + bytes(last);
+      BandEstimate part =
+          chooseBands(subSegment(run, first, last), live, options).estimate;
+      peak = std::max(peak, part.peakBytes);
+      added += part.addedMacs;
+      first = last + 1;
+    }
+    return std::make_pair(peak, added);
+  };
+  BandChoiceOptions options;
+  options.maxAddedMacsRatio = 0.3;
+  int64_t bestPeak = std::numeric_limits<int64_t>::max();
+  for (unsigned mask = 0; mask < (1u << cuts.size()); ++mask)
+    bestPeak = std::min(bestPeak, evaluate(mask, options).first);
+  SegmentPlan plan = planSegments(run, inputBytes, options);
+  EXPECT_EQ(plan.peakBytes, bestPeak);
+  ASSERT_FALSE(plan.parts.empty());
+  EXPECT_EQ(plan.parts.front().first, 0u);
+  EXPECT_EQ(plan.parts.back().last, n - 1);
+
+  // A budget halfway between the best plan and the unbanded run.
+  BandChoiceOptions oneBand;
+  oneBand.fixedBands = 1;
+  int64_t unbanded = evaluate(0, oneBand).first;
+  options.budgetBytes = (bestPeak + unbanded) / 2;
+  std::optional<int64_t> leastAdded;
+  for (unsigned mask = 0; mask < (1u << cuts.size()); ++mask) {
+    auto [peak, added] = evaluate(mask, options);
+    if (peak <= *options.budgetBytes)
+      leastAdded = std::min(leastAdded.value_or(added), added);
+  }
+  SegmentPlan withBudget = planSegments(run, inputBytes, options);
+  if (leastAdded) {
+    EXPECT_LE(withBudget.peakBytes, *options.budgetBytes);
+    EXPECT_EQ(withBudget.addedMacs, *leastAdded);
   }
 }
 

@@ -90,10 +90,6 @@ std::optional<RowOp> describeWindowOp(Operation *op) {
   } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
     kernelH = filterShape[0];
     macsPerOutput = filterShape[0] * filterShape[1];
-  } else if (isa<linalg::DepthwiseConv2DNhwcHwcmOp>(op)) {
-    // Output N x OH x OW x C x M: one window of C's channel per output.
-    kernelH = filterShape[0];
-    macsPerOutput = filterShape[0] * filterShape[1];
   } else {
     kernelH = filterShape[0];
   }
@@ -121,7 +117,7 @@ std::optional<RowOp> describeRowOp(Operation *op) {
   int64_t outHeight =
       cast<RankedTensorType>(op->getResultTypes()[0]).getDimSize(1);
   if (isa<linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNhwcHwcfOp,
-          linalg::DepthwiseConv2DNhwcHwcOp, linalg::DepthwiseConv2DNhwcHwcmOp,
+          linalg::DepthwiseConv2DNhwcHwcOp,
           linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op)) {
     std::optional<RowOp> row = describeWindowOp(op);
     if (row && isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op) &&

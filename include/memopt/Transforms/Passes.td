@@ -196,7 +196,7 @@ def MemOptRowBands : Pass<"memopt-row-bands", "mlir::ModuleOp"> {
   let description = [{
     Inference, overlap mode, on linalg tensors (after tosa-to-linalg): finds
     chains of `linalg.conv_2d_nhwc_fhwc`/`hwcf`,
-    `linalg.depthwise_conv_2d_nhwc_hwc`/`hwcm`, `linalg.pooling_nhwc_max`/
+    `linalg.depthwise_conv_2d_nhwc_hwc`, `linalg.pooling_nhwc_max`/
     `sum`, elementwise `linalg.generic`s (residual adds included) and
     `tensor.pad`s of H and W on static NHWC tensors, cuts them into
     segments where only one map is live, and runs each segment as an

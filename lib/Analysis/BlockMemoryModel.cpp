@@ -201,6 +201,8 @@ private:
                                         bool resident, Operation *reportOn);
 
   std::optional<SmallVector<unsigned, 1>> getReusedInitBuffers(OpResult result);
+  std::optional<SmallVector<unsigned, 1>>
+  getCarriedMemrefBuffers(OpResult result);
 
   const ExtractionOptions &options;
   BlockMemoryModel &model;
@@ -352,6 +354,25 @@ Extractor::getReusedInitBuffers(OpResult result) {
   return it->second;
 }
 
+/// The buffers of the init of a loop's memref result when every iteration
+/// yields the iter_arg itself: the result is the init.
+std::optional<SmallVector<unsigned, 1>>
+Extractor::getCarriedMemrefBuffers(OpResult result) {
+  auto loop = dyn_cast<LoopLikeOpInterface>(result.getOwner());
+  if (!loop || !loop.getLoopResults() ||
+      !isa<BaseMemRefType>(result.getType()))
+    return std::nullopt;
+  BlockArgument iterArg = loop.getTiedLoopRegionIterArg(result);
+  OpOperand *yielded = iterArg ? loop.getTiedLoopYieldedValue(iterArg) : nullptr;
+  OpOperand *init = loop.getTiedLoopInit(result);
+  if (!yielded || !init || yielded->get() != iterArg)
+    return std::nullopt;
+  auto it = model.valueIds.find(init->get());
+  if (it == model.valueIds.end())
+    return std::nullopt;
+  return it->second;
+}
+
 /// The peak of the activation bytes `block` holds while it runs, in its
 /// order: values defined inside it, with their own scratch. What the block
 /// captures or yields is counted by the op that owns it.
@@ -426,6 +447,14 @@ LogicalResult Extractor::addResults(Operation *op, unsigned node) {
       holderOfBuffer[reused->front()] = result;
       model.writtenIntoInit.insert(result);
       model.valueIds[result] = std::move(*reused);
+      continue;
+    }
+    // A loop that yields its iter_arg unchanged (a bufferized tiled loop
+    // writing its bands into it) returns its init's buffer.
+    if (std::optional<SmallVector<unsigned, 1>> carried =
+            getCarriedMemrefBuffers(result)) {
+      viewedBuffers.insert(carried->begin(), carried->end());
+      model.valueIds[result] = std::move(*carried);
       continue;
     }
     // A memref that the op does not allocate aliases its memref operands.

@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/Iterators.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SetVector.h"
@@ -518,6 +519,13 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
          llvm::make_early_inc_range(llvm::reverse(*last->getBlock())))
       if (members.contains(&op) && op.use_empty())
         rewriter.eraseOp(&op);
+    // Bands write into slices of the full `tensor.empty`s of their maps,
+    // which bufferization would allocate whole outside the loop: a slice of
+    // an empty becomes a band-sized empty inside it.
+    RewritePatternSet emptyPatterns(rewriter.getContext());
+    tensor::populateFoldTensorEmptyPatterns(emptyPatterns);
+    if (failed(applyPatternsGreedily(loop, std::move(emptyPatterns))))
+      return failure();
     return loop;
   }
 };

@@ -112,3 +112,27 @@ func.func @if_branches(%p: i1, %x: f32) -> f32 {
   }
   return %r : f32
 }
+
+// -----
+
+// A bufferized banded loop yields its iter_arg: its result is the init's
+// 4 KiB buffer, not 4 KiB more because the body allocates (1 KiB bands).
+// CHECK-LABEL: func.func @memref_iter_arg
+// CHECK-SAME: peak_bytes = 5120
+func.func @memref_iter_arg(%in: memref<1024xf32>, %x: f32) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %out = memref.alloc() : memref<1024xf32>
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%acc = %out) -> (memref<1024xf32>) {
+    %band = memref.alloc() : memref<256xf32>
+    linalg.fill ins(%x : f32) outs(%band : memref<256xf32>)
+    %dst = memref.subview %acc[0] [256] [1] : memref<1024xf32> to memref<256xf32, strided<[1]>>
+    memref.copy %band, %dst : memref<256xf32> to memref<256xf32, strided<[1]>>
+    memref.dealloc %band : memref<256xf32>
+    scf.yield %acc : memref<1024xf32>
+  }
+  %y = memref.load %r[%c0] : memref<1024xf32>
+  memref.dealloc %out : memref<1024xf32>
+  return %y : f32
+}

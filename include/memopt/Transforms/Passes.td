@@ -197,8 +197,9 @@ def MemOptRowBands : Pass<"memopt-row-bands", "mlir::ModuleOp"> {
     Inference, overlap mode, on linalg tensors (after tosa-to-linalg): finds
     chains of `linalg.conv_2d_nhwc_fhwc`/`hwcf`,
     `linalg.depthwise_conv_2d_nhwc_hwc`, `linalg.pooling_nhwc_max`/
-    `sum`, elementwise `linalg.generic`s (residual adds included) and
-    `tensor.pad`s of H and W on static NHWC tensors, cuts them into
+    `sum`, elementwise `linalg.generic`s (residual adds included),
+    `tensor.pad`s and `tensor.extract_slice` crops of H and W on static NHWC
+    tensors, cuts them into
     segments where only one map is live, and runs each segment as an
     `scf.for` over bands of its output rows; every band recomputes the
     rows of its halo (upstream tile-and-fuse on H). Segments stop at ops

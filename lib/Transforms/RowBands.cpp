@@ -24,9 +24,7 @@
 #include "mlir/IR/Iterators.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/EquivalenceClasses.h"
-#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace memopt {
@@ -401,7 +399,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     if (work.empty())
       return;
 
-    // Rewrite a copy's worth of undo: the body is restored on any failure.
+    // A copy of the body to restore on any failure.
     Operation *backup = function->clone();
     auto restore = [&](const Twine &why) {
       function.getFunctionBody().takeBody(

@@ -12,7 +12,9 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/RegionKindInterface.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -102,6 +104,35 @@ std::optional<Value> getViewSource(Operation *op) {
   return source;
 }
 
+/// Bytes of a tensor or memref of dynamic shape at most: each dynamic
+/// dimension at its constant upper bound (ValueBoundsOpInterface), as in the
+/// bands of a tiled loop. None when a dimension has no such bound.
+std::optional<int64_t> getBoundedByteSize(Value value) {
+  auto type = dyn_cast<ShapedType>(value.getType());
+  if (!type || !type.hasRank() || !isa<TensorType, BaseMemRefType>(type))
+    return std::nullopt;
+  ByteSize element = getByteSize(type.getElementType());
+  if (!element.isKnown())
+    return std::nullopt;
+  int64_t bytes = element.bytes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    int64_t extent = type.getDimSize(dim);
+    if (ShapedType::isDynamic(extent)) {
+      FailureOr<int64_t> bound =
+          ValueBoundsConstraintSet::computeConstantBound(
+              presburger::BoundType::UB,
+              ValueBoundsConstraintSet::Variable(value, dim),
+              /*stopCondition=*/nullptr, /*closedUB=*/true);
+      if (failed(bound))
+        return std::nullopt;
+      extent = std::max<int64_t>(*bound, 0);
+    }
+    if (llvm::MulOverflow(bytes, extent, bytes))
+      return std::nullopt;
+  }
+  return bytes;
+}
+
 /// Whether an op nested in the regions of `op` allocates a memref.
 bool allocatesInRegions(Operation *op) {
   for (Region &region : op->getRegions()) {
@@ -149,12 +180,19 @@ enum class EffectKind { None, Read, Write };
 
 class Extractor {
 public:
-  Extractor(const ExtractionOptions &options, BlockMemoryModel &model)
-      : options(options), model(model) {}
+  /// A `nested` extractor reads a block inside a region op (see
+  /// measureRegionPeak).
+  Extractor(const ExtractionOptions &options, BlockMemoryModel &model,
+            bool nested = false)
+      : options(options), model(model), nested(nested) {}
 
   LogicalResult run(FunctionOpInterface function);
+  LogicalResult runNested(Block &block);
 
 private:
+  LogicalResult extractBlock(Block &block);
+  LogicalResult addRegionScratch(Operation *op, unsigned node);
+  FailureOr<int64_t> measureRegionPeak(Block &block);
   EffectKind classifyEffects(Operation *op);
   LogicalResult addResults(Operation *op, unsigned node);
   void addUses(Operation *op, unsigned node);
@@ -163,9 +201,17 @@ private:
                                         bool resident, Operation *reportOn);
 
   std::optional<SmallVector<unsigned, 1>> getReusedInitBuffers(OpResult result);
+  std::optional<SmallVector<unsigned, 1>>
+  getCarriedMemrefBuffers(OpResult result);
 
   const ExtractionOptions &options;
   BlockMemoryModel &model;
+  /// Reading a region's block: only tensors and memrefs hold bytes, sizes
+  /// memopt cannot know count 0, and block arguments are carried buffers.
+  bool nested;
+  /// Buffers of the block's arguments in a nested block (iter_args): counted
+  /// by the enclosing op, and written in place by destination-style ops.
+  llvm::DenseSet<unsigned> carriedBuffers;
   /// The node of each operation of the block.
   llvm::DenseMap<Operation *, unsigned> nodeOfOp;
   /// The SSA value whose contents each buffer holds now: its defining value,
@@ -235,7 +281,17 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
                                                  bool resident,
                                                  Operation *reportOn) {
   ByteSize size = getByteSize(value.getType());
-  if (size.isUnsupported() && options.allowUnsizedValues) {
+  if (nested && !isa<TensorType, BaseMemRefType>(value.getType())) {
+    // Scalars and vectors inside a region live in registers.
+    size = ByteSize();
+  } else if (nested && size.isUnsupported()) {
+    std::optional<int64_t> bound = getBoundedByteSize(value);
+    size = ByteSize();
+    if (bound) {
+      size.kind = ByteSize::Kind::Known;
+      size.bytes = *bound;
+    }
+  } else if (size.isUnsupported() && options.allowUnsizedValues) {
     model.unsizedValues.insert(value);
   } else if (size.isUnsupported()) {
     InFlightDiagnostic diag = reportOn->emitWarning();
@@ -264,27 +320,112 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
   return id;
 }
 
-/// The buffer a destination-style op writes its tensor result into: the
-/// buffer of the tied init when this op is the init's only user and the init
-/// holds that buffer alone (no view reads it), so that the init dies here in
-/// every order and bufferization writes in place. The result is then a new
-/// SSA value in the same storage; its users still depend on this op.
+/// The buffer a destination-style op or a loop writes its tensor result
+/// into: the buffer of the tied init (a loop's iter_arg init) when this op is
+/// the init's only user and the init holds that buffer alone (no view reads
+/// it), so that the init dies here in every order and bufferization writes
+/// in place. The result is then a new SSA value in the same storage; its
+/// users still depend on this op. A loop-carried value thus holds one buffer
+/// for the whole loop. Inside a loop body, writes into the carried buffer or
+/// a slice of it (tiled loops insert each tile into their iter_arg) stay in
+/// that buffer, which the loop op counts.
 std::optional<SmallVector<unsigned, 1>>
 Extractor::getReusedInitBuffers(OpResult result) {
-  auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
-  if (!dps || !isa<TensorType>(result.getType()))
+  if (!isa<TensorType>(result.getType()))
     return std::nullopt;
-  OpOperand *init = dps.getTiedOpOperand(result);
-  if (!init || !init->get().hasOneUse())
+  OpOperand *init = nullptr;
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner()))
+    init = dps.getTiedOpOperand(result);
+  else if (auto loop = dyn_cast<LoopLikeOpInterface>(result.getOwner());
+           loop && loop.getLoopResults())
+    init = loop.getTiedLoopInit(result);
+  if (!init)
     return std::nullopt;
   auto it = model.valueIds.find(init->get());
   if (it == model.valueIds.end() || it->second.size() != 1)
     return std::nullopt;
   unsigned buffer = it->second.front();
-  if (model.graph.value(buffer).resident || viewedBuffers.contains(buffer) ||
+  if (carriedBuffers.contains(buffer))
+    return it->second;
+  if (!init->get().hasOneUse() || model.graph.value(buffer).resident ||
+      viewedBuffers.contains(buffer) ||
       holderOfBuffer.lookup(buffer) != init->get())
     return std::nullopt;
   return it->second;
+}
+
+/// The buffers of the init of a loop's memref result when every iteration
+/// yields the iter_arg itself: the result is the init.
+std::optional<SmallVector<unsigned, 1>>
+Extractor::getCarriedMemrefBuffers(OpResult result) {
+  auto loop = dyn_cast<LoopLikeOpInterface>(result.getOwner());
+  if (!loop || !loop.getLoopResults() ||
+      !isa<BaseMemRefType>(result.getType()))
+    return std::nullopt;
+  BlockArgument iterArg = loop.getTiedLoopRegionIterArg(result);
+  OpOperand *yielded = iterArg ? loop.getTiedLoopYieldedValue(iterArg) : nullptr;
+  OpOperand *init = loop.getTiedLoopInit(result);
+  if (!yielded || !init || yielded->get() != iterArg)
+    return std::nullopt;
+  auto it = model.valueIds.find(init->get());
+  if (it == model.valueIds.end())
+    return std::nullopt;
+  return it->second;
+}
+
+/// The peak of the activation bytes `block` holds while it runs, in its
+/// order: values defined inside it, with their own scratch. What the block
+/// captures or yields is counted by the op that owns it.
+FailureOr<int64_t> Extractor::measureRegionPeak(Block &block) {
+  BlockMemoryModel inner;
+  Extractor extractor(options, inner, /*nested=*/true);
+  if (failed(extractor.runNested(block)))
+    return failure();
+  const MemoryGraph &graph = inner.graph;
+  if (graph.numNodes() == 0)
+    return int64_t(0);
+  std::vector<unsigned> order = inputOrder(graph);
+  std::vector<Lifetime> lifetimes = computeLifetimes(graph, order);
+  std::vector<int64_t> delta(order.size() + 1, 0);
+  for (unsigned id = 0; id < graph.numValues(); ++id) {
+    const MemoryGraph::Value &value = graph.value(id);
+    if (value.resident || value.escapes)
+      continue;
+    delta[lifetimes[id].start] += value.size;
+    delta[lifetimes[id].end + 1] -= value.size;
+  }
+  int64_t live = 0, peak = 0;
+  for (unsigned step = 0; step < order.size(); ++step) {
+    live += delta[step];
+    peak = std::max(peak, live);
+  }
+  return peak;
+}
+
+/// Charges `node` with the largest peak of any block of its regions (only
+/// one region's block runs at a time), recursively, as a scratch value.
+LogicalResult Extractor::addRegionScratch(Operation *op, unsigned node) {
+  int64_t scratch = 0;
+  for (Region &region : op->getRegions())
+    for (Block &block : region) {
+      FailureOr<int64_t> peak = measureRegionPeak(block);
+      if (failed(peak))
+        return failure();
+      scratch = std::max(scratch, *peak);
+    }
+  if (scratch == 0)
+    return success();
+  if (llvm::AddOverflow(totalBytes, scratch, totalBytes) ||
+      totalBytes > (int64_t(1) << 62)) {
+    op->emitWarning()
+        << "memopt cannot model this function: the sizes of its values add "
+           "up to more than 2^62 bytes; the function is left unchanged";
+    return failure();
+  }
+  model.graph.addScratch(node, scratch);
+  // Keeps irValues parallel to the graph's values; scratch has no SSA value.
+  model.irValues.push_back(Value());
+  return success();
 }
 
 LogicalResult Extractor::addResults(Operation *op, unsigned node) {
@@ -306,6 +447,14 @@ LogicalResult Extractor::addResults(Operation *op, unsigned node) {
       holderOfBuffer[reused->front()] = result;
       model.writtenIntoInit.insert(result);
       model.valueIds[result] = std::move(*reused);
+      continue;
+    }
+    // A loop that yields its iter_arg unchanged (a bufferized tiled loop
+    // writing its bands into it) returns its init's buffer.
+    if (std::optional<SmallVector<unsigned, 1>> carried =
+            getCarriedMemrefBuffers(result)) {
+      viewedBuffers.insert(carried->begin(), carried->end());
+      model.valueIds[result] = std::move(*carried);
       continue;
     }
     // A memref that the op does not allocate aliases its memref operands.
@@ -404,11 +553,26 @@ LogicalResult Extractor::run(FunctionOpInterface function) {
     return failure();
   }
   Block &block = body.front();
-  model.block = &block;
   for (BlockArgument argument : block.getArguments())
     if (!addSizedValue(argument, std::nullopt, /*resident=*/true, function))
       return failure();
+  return extractBlock(block);
+}
 
+LogicalResult Extractor::runNested(Block &block) {
+  Operation *owner = block.getParentOp();
+  for (BlockArgument argument : block.getArguments()) {
+    std::optional<unsigned> id =
+        addSizedValue(argument, std::nullopt, /*resident=*/true, owner);
+    if (!id)
+      return failure();
+    carriedBuffers.insert(*id);
+  }
+  return extractBlock(block);
+}
+
+LogicalResult Extractor::extractBlock(Block &block) {
+  model.block = &block;
   // The last op stays last unless it is known not to be a terminator: an
   // unregistered op may be one.
   if (!block.empty() &&
@@ -422,7 +586,7 @@ LogicalResult Extractor::run(FunctionOpInterface function) {
     model.nodeOps.push_back(&op);
     nodeOfOp[&op] = node;
     addUses(&op, node);
-    if (failed(addResults(&op, node)))
+    if (failed(addResults(&op, node)) || failed(addRegionScratch(&op, node)))
       return failure();
     addOrdering(&op, node);
   }

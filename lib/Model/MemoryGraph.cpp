@@ -34,6 +34,12 @@ unsigned MemoryGraph::addValue(int64_t size, std::optional<unsigned> producer,
   return id;
 }
 
+unsigned MemoryGraph::addScratch(unsigned node, int64_t size) {
+  unsigned id = addValue(size, node, /*resident=*/false, "scratch");
+  values[id].scratch = true;
+  return id;
+}
+
 void MemoryGraph::addEdge(unsigned from, unsigned to) {
   if (from == to || !edgeSet.insert({from, to}).second)
     return;
@@ -86,7 +92,7 @@ MemoryGraph::inPlacePairs(
     return values[a].size > values[b].size;
   });
   for (unsigned result : results) {
-    if (values[result].resident)
+    if (values[result].resident || values[result].scratch)
       continue;
     auto *donor = llvm::find_if(donors, [&](unsigned operand) {
       return values[operand].size == values[result].size;

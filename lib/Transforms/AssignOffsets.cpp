@@ -59,7 +59,8 @@ struct MemOptAssignOffsetsPass
     const MemoryGraph &graph = model->graph;
     BufferPlan plan =
         buildBufferPlan(graph, inputOrder(graph), modelOptions, alignment,
-                        [](unsigned) { return true; });
+                        // Buffers inside regions are allocated there.
+                        [&](unsigned id) { return !graph.value(id).scratch; });
     PackingResult result = packBuffers(plan.problem, packing);
     if (std::optional<std::string> problem =
             checkPacking(plan.problem, result)) {

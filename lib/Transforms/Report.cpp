@@ -176,6 +176,15 @@ FunctionReport buildReport(FunctionOpInterface function,
   AsmState state(function);
   for (unsigned id : live) {
     Value value = model.irValues[id];
+    if (model.graph.value(id).scratch) {
+      // The peak inside the regions of the op that holds it.
+      Operation *owner = model.nodeOps[*model.graph.value(id).producer];
+      std::string name = owner->getName().getStringRef().str();
+      report.largestAtPeak.push_back({"scratch of " + name, name,
+                                      model.graph.value(id).size,
+                                      lifetimes[id]});
+      continue;
+    }
     Operation *definingOp = value.getDefiningOp();
     report.largestAtPeak.push_back(
         {describeValue(value, state),

@@ -84,6 +84,27 @@ TEST(MemoryGraph, InPlaceReusesDyingOperand) {
   EXPECT_EQ(scheduleLowerBound(graph, inPlace), 64);
 }
 
+TEST(MemoryGraph, ScratchIsLiveAtItsNodeOnlyAndNeverWrittenInPlace) {
+  // a -> loop -> b; the loop holds 100 bytes while it runs. Its scratch has
+  // the size of the dying operand, yet only the real result may reuse it.
+  MemoryGraph graph;
+  unsigned a = graph.addNode("a"), loop = graph.addNode("loop", true),
+           b = graph.addNode("b");
+  unsigned va = graph.addValue(100, a), vl = graph.addValue(10, loop);
+  unsigned scratch = graph.addScratch(loop, 100);
+  unsigned vb = graph.addValue(1, b);
+  graph.addUse(va, loop);
+  graph.addUse(vl, b);
+  graph.markEscaping(vb);
+  EXPECT_TRUE(graph.value(scratch).scratch);
+  MemoryProfile profile = computeProfile(graph, inputOrder(graph));
+  EXPECT_EQ(profile.liveBytes, (std::vector<int64_t>{100, 210, 11}));
+  ModelOptions inPlace;
+  inPlace.inPlace = true;
+  EXPECT_EQ(computeProfile(graph, inputOrder(graph), inPlace).peakBytes, 210);
+  EXPECT_EQ(scheduleLowerBound(graph), 210);
+}
+
 TEST(MemoryGraph, LowerBoundCountsValuesLiveAcross) {
   // a -> b -> c -> d with a skip a -> d: every order keeps a live across c,
   // whose working set alone (b and c, 20 bytes) misses it.

@@ -38,7 +38,9 @@ struct ModelOptions {
 /// step when it escapes (is returned); at its producer's step only when it has
 /// no consumer. The inputs and outputs of a node are live together at its
 /// step. Resident values (function arguments, constants, globals) are counted
-/// apart and never in the activation peak.
+/// apart and never in the activation peak. A node's scratch value stands for
+/// the bytes it holds only while it runs (the peak inside its regions): it is
+/// a result nobody reads, so it is live at the node's step alone.
 class MemoryGraph {
 public:
   struct Node {
@@ -66,6 +68,9 @@ public:
     bool resident = false;
     /// Escaping values (returned by the block) stay live to the last step.
     bool escapes = false;
+    /// Bytes the producer holds only while it runs (see addScratch). Scratch
+    /// has no SSA value, is never written in place and is never planned.
+    bool scratch = false;
   };
 
   /// Adds a node and returns its id; ids are dense and increasing.
@@ -73,6 +78,9 @@ public:
   /// Adds a value of `size` bytes defined by `producer` (none for an argument).
   unsigned addValue(int64_t size, std::optional<unsigned> producer,
                     bool resident = false, std::string name = {});
+  /// Adds a scratch value of `size` bytes to `node`: bytes it allocates and
+  /// frees while it runs, such as the peak of the loop body it owns.
+  unsigned addScratch(unsigned node, int64_t size);
   /// Records that `node` reads `value`; repeated uses are recorded once.
   void addUse(unsigned value, unsigned node);
   /// Requires `before` to run before `after` (side-effect ordering).

@@ -306,4 +306,51 @@ def MemOptArena : Pass<"memopt-arena"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def MemOptRowBands : Pass<"memopt-row-bands"> {
+  let summary = "Run convolution chains band by band of rows (LR-CNN, "
+                "MCUNetV2)";
+  let description = [{
+    Inference, overlap mode, on linalg tensors (after tosa-to-linalg): finds
+    chains of `linalg.conv_2d_nhwc_fhwc`/`hwcf`,
+    `linalg.depthwise_conv_2d_nhwc_hwc`, `linalg.pooling_nhwc_max`/
+    `sum`, elementwise `linalg.generic`s (residual adds included),
+    `tensor.pad`s and `tensor.extract_slice` crops of H and W on static NHWC
+    tensors, cuts them into
+    segments where only one map is live, and runs each segment as an
+    `scf.for` over bands of its output rows; every band recomputes the
+    rows of its halo (upstream tile-and-fuse on H). Segments stop at ops
+    that mix rows (global pooling, matrix products, reductions such as
+    training-mode batch norm). Band counts and cuts minimise the estimated
+    peak (`budget=`: the least added compute within the budget) with at
+    most `max-added-compute` more MACs per segment; `bands=` fixes the count.
+    Each banded segment gets a remark (bands, rows, estimated peak, added
+    MACs) and the function one with the modelled peak before and after; a
+    rewrite that does not lower the modelled peak, or does not verify, is
+    undone. Chains it cannot band get a remark naming the op and stay as
+    they are. See docs/Rewrites-RowBands.md.
+
+    Anchor: a function (any `FunctionOpInterface` op), so that it nests in
+    `func.func(...)` pipelines, where the pass manager runs functions in
+    parallel; or a module (any symbol table), whose functions it then
+    processes in parallel. It touches nothing outside the function.
+  }];
+  let options = [
+    pureDialectsOption,
+    Option<"bands", "bands", "int64_t", "0",
+           "Bands per segment (0: chosen by the memory model)">,
+    Option<"budget", "budget", "int64_t", "0",
+           "Peak to meet with the least added compute, in bytes (0: "
+           "minimise the peak)">,
+    Option<"maxAddedCompute", "max-added-compute", "double", "0.15",
+           "Largest added MACs per segment, as a fraction of its MACs">,
+  ];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+  let statistics = [
+    Statistic<"numSegments", "segments", "Segments run in bands">,
+  ];
+}
+
 #endif // MEMOPT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,340 @@
+//===- RowBands.cpp - Band and halo arithmetic of row-banded CNNs ---------===//
+
+#include "memopt/Rewrite/RowBands.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <tuple>
+
+using namespace memopt;
+
+RowRange RowRange::hull(RowRange other) const {
+  if (other.empty())
+    return *this;
+  if (empty())
+    return other;
+  return {std::min(begin, other.begin), std::max(end, other.end)};
+}
+
+RowRange RowRange::clamp(int64_t height) const {
+  RowRange clamped{std::clamp<int64_t>(begin, 0, height),
+                   std::clamp<int64_t>(end, 0, height)};
+  return clamped.empty() ? RowRange{} : clamped;
+}
+
+RowRange RowLayer::inputRowsFor(RowRange out) const {
+  if (out.empty())
+    return {};
+  return {out.begin * stride - padTop,
+          (out.end - 1) * stride - padTop + effectiveKernel()};
+}
+
+std::optional<std::string> RowSegment::check() const {
+  if (layers.empty())
+    return "the segment has no layer";
+  for (auto [index, layer] : llvm::enumerate(layers)) {
+    std::string where =
+        "layer " + std::to_string(index) + " ('" + layer.name + "')";
+    if (layer.kernel < 1 || layer.stride < 1 || layer.dilation < 1 ||
+        layer.inputHeight < 1 || layer.outputHeight < 1 ||
+        layer.outputRowBytes < 0 || layer.paddedInputRowBytes < 0 ||
+        layer.macsPerOutputRow < 0)
+      return where + " has a non-positive kernel, stride, dilation or "
+                     "height, or a negative size";
+    if (layer.inputs.empty())
+      return where + " has no input";
+    for (int input : layer.inputs) {
+      if (input < -1 || input >= int(index))
+        return where + " reads a layer that does not come before it";
+      if (input >= 0 && layers[input].outputHeight != layer.inputHeight)
+        return where + " reads " + std::to_string(layers[input].outputHeight) +
+               " rows where it expects " + std::to_string(layer.inputHeight);
+    }
+    bool read = index + 1 == layers.size();
+    for (const RowLayer &later : llvm::drop_begin(layers, index + 1))
+      read |= llvm::is_contained(later.inputs, int(index));
+    if (!read)
+      return where + " feeds no later layer";
+  }
+  return std::nullopt;
+}
+
+int64_t RowSegment::macs() const {
+  int64_t total = 0;
+  for (const RowLayer &layer : layers)
+    total += layer.macsPerOutputRow * layer.outputHeight;
+  return total;
+}
+
+std::vector<RowRange> memopt::partitionRows(int64_t height,
+                                            int64_t rowsPerBand) {
+  std::vector<RowRange> bands;
+  for (int64_t begin = 0; begin < height; begin += rowsPerBand)
+    bands.push_back({begin, std::min(height, begin + rowsPerBand)});
+  return bands;
+}
+
+BandRows memopt::overlapBandRows(const RowSegment &segment, RowRange band) {
+  BandRows rows;
+  unsigned n = segment.layers.size();
+  rows.layerRows.assign(n, RowRange{});
+  rows.layerRows[n - 1] = band.clamp(segment.outputHeight());
+  // Readers come after what they read: walk back, widening each input.
+  for (unsigned index = n; index-- > 0;) {
+    const RowLayer &layer = segment.layers[index];
+    RowRange needed =
+        layer.inputRowsFor(rows.layerRows[index]).clamp(layer.inputHeight);
+    for (int input : layer.inputs) {
+      RowRange &target = input < 0 ? rows.inputRows : rows.layerRows[input];
+      target = target.hull(needed);
+    }
+  }
+  return rows;
+}
+
+BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
+                                         llvm::ArrayRef<RowRange> bands) {
+  unsigned n = segment.layers.size();
+  BoundaryRows rows;
+  rows.carriedRows.assign(n, 0);
+  // Rows [0, computedEnd[i]) of layer i are done (or needed by nobody).
+  std::vector<int64_t> computedEnd(n, 0);
+  for (RowRange band : bands) {
+    std::vector<RowRange> needed(n);
+    needed[n - 1] = band.clamp(segment.outputHeight());
+    std::vector<RowRange> fresh(n);
+    for (unsigned index = n; index-- > 0;) {
+      const RowLayer &layer = segment.layers[index];
+      RowRange &wanted = needed[index];
+      fresh[index] = {std::max(wanted.begin, computedEnd[index]), wanted.end};
+      if (fresh[index].empty())
+        fresh[index] = {};
+      int64_t carried = std::min(wanted.end, computedEnd[index]) - wanted.begin;
+      rows.carriedRows[index] = std::max(rows.carriedRows[index], carried);
+      RowRange reads =
+          layer.inputRowsFor(fresh[index]).clamp(layer.inputHeight);
+      for (int input : layer.inputs)
+        if (input >= 0)
+          needed[input] = needed[input].hull(reads);
+    }
+    for (unsigned index = 0; index < n; ++index)
+      computedEnd[index] = std::max(computedEnd[index], fresh[index].end);
+    rows.newRows.push_back(std::move(fresh));
+  }
+  return rows;
+}
+
+/// The largest working set of one band: `rows[i]` output rows of layer i,
+/// plus `carried[i]` rows of it kept from the previous band. The last
+/// layer's output counts when `withOutput` (one band writes the whole
+/// output, live from the last layer on).
+static int64_t bandWorkingSet(const RowSegment &segment,
+                              llvm::ArrayRef<RowRange> rows,
+                              llvm::ArrayRef<int64_t> carried,
+                              bool withOutput = false) {
+  unsigned n = segment.layers.size();
+  std::vector<unsigned> lastReader(n, n - 1);
+  for (unsigned index = 0; index < n; ++index)
+    for (int input : segment.layers[index].inputs)
+      if (input >= 0)
+        lastReader[input] = index;
+  int64_t peak = 0;
+  for (unsigned step = 0; step < n; ++step) {
+    const RowLayer &layer = segment.layers[step];
+    int64_t live = 0;
+    // Layers before the last write bands; the last writes the output.
+    for (unsigned index = 0; index + (withOutput ? 0 : 1) < n; ++index)
+      if (index <= step && step <= lastReader[index])
+        live += (rows[index].size() + carried[index]) *
+                segment.layers[index].outputRowBytes;
+    if (layer.paddedInputRowBytes > 0)
+      live += layer.inputRowsFor(rows[step]).size() * layer.paddedInputRowBytes;
+    peak = std::max(peak, live);
+  }
+  return peak;
+}
+
+BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
+                                   int64_t rowsPerBand,
+                                   int64_t liveAcrossBytes) {
+  BandEstimate estimate;
+  estimate.mode = mode;
+  estimate.rowsPerBand = rowsPerBand;
+  unsigned n = segment.layers.size();
+  std::vector<RowRange> bands =
+      partitionRows(segment.outputHeight(), rowsPerBand);
+  estimate.bands = bands.size();
+  int64_t bandPeak = 0;
+  if (bands.size() == 1) {
+    // The unbanded segment: layer by layer, the output among the maps.
+    BandRows rows = overlapBandRows(segment, bands.front());
+    const RowLayer &last = segment.layers.back();
+    estimate.peakBytes =
+        liveAcrossBytes - last.outputRowBytes * last.outputHeight +
+        bandWorkingSet(segment, rows.layerRows, std::vector<int64_t>(n, 0),
+                       /*withOutput=*/true);
+    estimate.macs = segment.macs();
+    return estimate;
+  }
+  if (mode == BandMode::Overlap) {
+    std::vector<int64_t> noCarry(n, 0);
+    for (RowRange band : bands) {
+      BandRows rows = overlapBandRows(segment, band);
+      bandPeak =
+          std::max(bandPeak, bandWorkingSet(segment, rows.layerRows, noCarry));
+      for (unsigned index = 0; index < n; ++index)
+        estimate.macs += rows.layerRows[index].size() *
+                         segment.layers[index].macsPerOutputRow;
+    }
+  } else {
+    BoundaryRows rows = boundaryPassingRows(segment, bands);
+    int64_t carriedBytes = 0;
+    for (unsigned index = 0; index + 1 < n; ++index)
+      carriedBytes +=
+          rows.carriedRows[index] * segment.layers[index].outputRowBytes;
+    for (const std::vector<RowRange> &fresh : rows.newRows) {
+      bandPeak =
+          std::max(bandPeak, bandWorkingSet(segment, fresh, rows.carriedRows));
+      for (unsigned index = 0; index < n; ++index)
+        estimate.macs +=
+            fresh[index].size() * segment.layers[index].macsPerOutputRow;
+    }
+    bandPeak += carriedBytes;
+  }
+  estimate.peakBytes = liveAcrossBytes + bandPeak;
+  estimate.addedMacs = estimate.macs - segment.macs();
+  return estimate;
+}
+
+BandChoice memopt::chooseBands(const RowSegment &segment,
+                               int64_t liveAcrossBytes,
+                               const BandChoiceOptions &options) {
+  int64_t height = segment.outputHeight();
+  int64_t allowedMacs = 0;
+  double allowed = options.maxAddedMacsRatio * double(segment.macs());
+  allowedMacs = allowed >= double(std::numeric_limits<int64_t>::max())
+                    ? std::numeric_limits<int64_t>::max()
+                    : int64_t(allowed);
+  BandChoice best;
+  best.estimate = estimateBands(segment, options.mode, height, liveAcrossBytes);
+  auto better = [&](const BandEstimate &a, const BandEstimate &b) {
+    bool aFits = options.budgetBytes && a.peakBytes <= *options.budgetBytes;
+    bool bFits = options.budgetBytes && b.peakBytes <= *options.budgetBytes;
+    if (aFits != bFits)
+      return aFits;
+    if (aFits)
+      return std::tie(a.addedMacs, a.peakBytes, a.bands) <
+             std::tie(b.addedMacs, b.peakBytes, b.bands);
+    return std::tie(a.peakBytes, a.addedMacs, a.bands) <
+           std::tie(b.peakBytes, b.addedMacs, b.bands);
+  };
+  if (options.fixedBands) {
+    int64_t bands = std::clamp<int64_t>(*options.fixedBands, 1, height);
+    best.estimate = estimateBands(
+        segment, options.mode, (height + bands - 1) / bands, liveAcrossBytes);
+    best.meetsBudget =
+        !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
+    return best;
+  }
+  for (int64_t rowsPerBand = height - 1; rowsPerBand >= 1; --rowsPerBand) {
+    int64_t bands = (height + rowsPerBand - 1) / rowsPerBand;
+    if (bands > options.maxBands)
+      break;
+    BandEstimate estimate =
+        estimateBands(segment, options.mode, rowsPerBand, liveAcrossBytes);
+    if (estimate.addedMacs > allowedMacs)
+      continue;
+    if (better(estimate, best.estimate))
+      best.estimate = estimate;
+  }
+  best.meetsBudget =
+      !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
+  return best;
+}
+
+RowSegment memopt::subSegment(const RowSegment &run, unsigned first,
+                              unsigned last) {
+  RowSegment segment;
+  for (unsigned index = first; index <= last; ++index) {
+    RowLayer layer = run.layers[index];
+    for (int &input : layer.inputs)
+      input = input < int(first) ? -1 : input - int(first);
+    segment.layers.push_back(std::move(layer));
+  }
+  return segment;
+}
+
+bool memopt::isCutPoint(const RowSegment &run, unsigned index) {
+  for (const RowLayer &layer : llvm::drop_begin(run.layers, index + 1))
+    for (int input : layer.inputs)
+      if (input < int(index))
+        return false;
+  return true;
+}
+
+SegmentPlan memopt::planSegments(const RowSegment &run, int64_t runInputBytes,
+                                 const BandChoiceOptions &options,
+                                 const std::vector<bool> &mustEnd) {
+  unsigned n = run.layers.size();
+  auto outputBytes = [&](unsigned index) {
+    const RowLayer &layer = run.layers[index];
+    return layer.outputRowBytes * layer.outputHeight;
+  };
+  // Segment boundaries: before the first layer (-1) and after each cut.
+  std::vector<int> cuts = {-1};
+  for (unsigned index = 0; index + 1 < n; ++index)
+    if (isCutPoint(run, index))
+      cuts.push_back(index);
+  cuts.push_back(n - 1);
+  // Scores compare lexicographically: with a budget, whether a part misses
+  // it (by its peak), then added compute, then the peak; then the fewest
+  // banded parts.
+  auto score = [&](int64_t peak, int64_t added, int64_t banded) {
+    bool misses = options.budgetBytes && peak > *options.budgetBytes;
+    if (options.budgetBytes)
+      return std::make_tuple(misses ? peak : int64_t(0), added, peak, banded);
+    return std::make_tuple(peak, added, int64_t(0), banded);
+  };
+  struct State {
+    bool reached = false;
+    int64_t peak = 0, added = 0, banded = 0;
+    int previous = -1;
+    BandChoice choice;
+  };
+  std::vector<State> states(cuts.size());
+  states[0].reached = true;
+  for (unsigned end = 1; end < cuts.size(); ++end) {
+    for (unsigned start = 0; start < end; ++start) {
+      if (!states[start].reached)
+        continue;
+      unsigned first = cuts[start] + 1, last = cuts[end];
+      bool spansForcedEnd = false;
+      for (unsigned index = first; index < last && !mustEnd.empty(); ++index)
+        spansForcedEnd |= mustEnd[index];
+      if (spansForcedEnd)
+        continue;
+      RowSegment segment = subSegment(run, first, last);
+      int64_t input = first == 0 ? runInputBytes : outputBytes(first - 1);
+      BandChoice choice =
+          chooseBands(segment, input + outputBytes(last), options);
+      int64_t peak = std::max(states[start].peak, choice.estimate.peakBytes);
+      int64_t added = states[start].added + choice.estimate.addedMacs;
+      int64_t banded =
+          states[start].banded + (choice.estimate.bands > 1 ? 1 : 0);
+      State &state = states[end];
+      if (state.reached && score(state.peak, state.added, state.banded) <=
+                               score(peak, added, banded))
+        continue;
+      state = {true, peak, added, banded, int(start), choice};
+    }
+  }
+  SegmentPlan plan;
+  plan.peakBytes = states.back().peak;
+  plan.addedMacs = states.back().added;
+  for (int at = cuts.size() - 1; at > 0; at = states[at].previous)
+    plan.parts.push_back({unsigned(cuts[states[at].previous] + 1),
+                          unsigned(cuts[at]), states[at].choice});
+  std::reverse(plan.parts.begin(), plan.parts.end());
+  return plan;
+}

@@ -1,0 +1,130 @@
+// RUN: memopt-opt %s -split-input-file --memopt-row-bands=bands=4 -verify-diagnostics | FileCheck %s
+// RUN: memopt-opt %s -split-input-file --memopt-row-bands=bands=4 --memopt-report 2>/dev/null | FileCheck %s --check-prefix=REPORT
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// conv 3x3/p1 -> relu on 16 rows in 4 bands of 4: each band pads and
+// convolves 6 input rows and writes its 4 rows into the output. The loop's
+// scratch is one band's working set, not the whole chain.
+// CHECK-LABEL: func.func @conv_relu
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %[[STEP:.+]] iter_args
+// CHECK: tensor.pad
+// CHECK: linalg.conv_2d_nhwc_fhwc {{.*}} -> tensor<1x4x16x8xf32>
+// CHECK: linalg.generic
+// CHECK: tensor.insert_slice {{.*}} into {{.*}}[0, %[[I]], 0, 0] [1, 4, 16, 8]
+// CHECK: scf.yield
+// CHECK-NOT: linalg.conv_2d_nhwc_fhwc
+// CHECK: return
+// REPORT-LABEL: memopt report for @conv_relu
+// REPORT: activation peak     13,696 B
+// REPORT: scratch of scf.for
+// expected-remark @below {{memopt-row-bands: 1 segment(s) banded; modelled peak 18560 -> 13696 bytes}}
+func.func @conv_relu(%x: tensor<1x16x16x8xf32>, %w: tensor<8x3x3x8xf32>) -> tensor<1x16x16x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x16x16x8xf32> to tensor<1x18x18x8xf32>
+  %e = tensor.empty() : tensor<1x16x16x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x16x8xf32>) -> tensor<1x16x16x8xf32>
+  %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x18x18x8xf32>, tensor<8x3x3x8xf32>) outs(%f : tensor<1x16x16x8xf32>) -> tensor<1x16x16x8xf32>
+  %e2 = tensor.empty() : tensor<1x16x16x8xf32>
+  // expected-remark @below {{memopt-row-bands: segment of 3 ops from 'tensor.pad' to 'linalg.generic': 4 bands of 4 rows (overlap); estimated peak 18560 -> 13696 bytes; added MACs 0 of 147456 (0.0%)}}
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x16x16x8xf32>) outs(%e2 : tensor<1x16x16x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x16x16x8xf32>
+  return %r : tensor<1x16x16x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A chain whose inner map is also read by an op that mixes rows (a matrix
+// product over H after a reshape) while another map of the chain is live:
+// refused with a remark naming the op, and left unchanged.
+// CHECK-LABEL: func.func @read_outside
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @read_outside(%x: tensor<1x8x8x4xf32>, %y: tensor<1x8x8x4xf32>) -> (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) {
+  %e = tensor.empty() : tensor<1x8x8x4xf32>
+  // expected-remark @below {{memopt-row-bands: not banded: its rows are also read by func.return outside the chain, where other maps of the chain are live}}
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x8x8x4xf32>) outs(%e : tensor<1x8x8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.negf %in : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x4xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x4xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x8x8x4xf32>) outs(%e2 : tensor<1x8x8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.mulf %in, %in : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x4xf32>
+  %e3 = tensor.empty() : tensor<1x8x8x4xf32>
+  %c = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a, %b : tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) outs(%e3 : tensor<1x8x8x4xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %m = arith.addf %in, %in2 : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x4xf32>
+  return %a, %c : tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Two feature maps enter the chain from outside it: refused.
+// CHECK-LABEL: func.func @two_inputs
+// CHECK-NOT: scf.for
+func.func @two_inputs(%x: tensor<1x8x8x4xf32>, %y: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
+  %e = tensor.empty() : tensor<1x8x8x4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x8x8x4xf32>) outs(%e : tensor<1x8x8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.negf %in : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x4xf32>
+  %e3 = tensor.empty() : tensor<1x8x8x4xf32>
+  // expected-remark @below {{memopt-row-bands: not banded: this chain reads two feature maps from outside it}}
+  %c = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a, %y : tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) outs(%e3 : tensor<1x8x8x4xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %m = arith.addf %in, %in2 : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x4xf32>
+  return %c : tensor<1x8x8x4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Global pooling (one row from all rows) ends the chain: it stays outside.
+// Two elementwise maps of 1 KiB are live together unbanded; banded, the
+// output and one band of each (2 x 256 B).
+// CHECK-LABEL: func.func @global_pool_ends
+// CHECK: scf.for
+// CHECK: scf.yield
+// CHECK: linalg.pooling_nhwc_sum {{.*}} -> tensor<1x1x1x4xf32>
+// expected-remark @below {{memopt-row-bands: 1 segment(s) banded; modelled peak 2048 -> 1280 bytes}}
+func.func @global_pool_ends(%x: tensor<1x8x8x4xf32>) -> tensor<1x1x1x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x8x8x4xf32>) outs(%e : tensor<1x8x8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.negf %in : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x4xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x4xf32>
+  // expected-remark @below {{memopt-row-bands: segment of 2 ops from 'linalg.generic' to 'linalg.generic': 4 bands of 2 rows (overlap); estimated peak 2048 -> 1280 bytes; added MACs 0 of 0}}
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a : tensor<1x8x8x4xf32>) outs(%e2 : tensor<1x8x8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x4xf32>
+  %e3 = tensor.empty() : tensor<1x1x1x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e3 : tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
+  %w = tensor.empty() : tensor<8x8xf32>
+  %s = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%b, %w : tensor<1x8x8x4xf32>, tensor<8x8xf32>) outs(%f : tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
+  return %s : tensor<1x1x1x4xf32>
+}

@@ -159,7 +159,7 @@ std::string report::escapeXml(llvm::StringRef text) {
   return escaped;
 }
 
-static std::string withSeparators(int64_t value) {
+std::string report::withSeparators(int64_t value) {
   std::string digits = std::to_string(value >= 0 ? value : -value);
   std::string result;
   for (size_t i = 0; i < digits.size(); ++i) {

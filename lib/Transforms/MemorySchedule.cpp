@@ -94,17 +94,17 @@ struct MemorySchedulePass
       return failure();
     }
     warnAboutBarriers(function, *model);
-    std::vector<unsigned> order = sinkWeightlessNodes(model->graph, result.order);
+    std::vector<unsigned> order =
+        sinkWeightlessNodes(model->graph, result.order);
     bool reordered = order != inputOrder(model->graph);
     if (reordered) {
       ReplacedOrder replaced =
           describeReplacedOrder(function, *model, options.model);
       if (std::optional<std::string> problem = applyCheckedOrder(
               function, *model, order, extraction.pureDialects)) {
-        function->emitError()
-            << "memory-schedule: the " << result.algorithm
-            << " order would change the program (" << *problem
-            << "); the function is left in its input order";
+        function->emitError() << "memory-schedule: the " << result.algorithm
+                              << " order would change the program (" << *problem
+                              << "); the function is left in its input order";
         return failure();
       }
       recordReplacedOrder(function, replaced);
@@ -145,8 +145,7 @@ struct MemorySchedulePass
     if (summary.getPeakBytes() != result.peakBytes) {
       function->emitError() << "memory-schedule: the reordered body peaks at "
                             << summary.getPeakBytes()
-                            << " bytes, not the scheduled "
-                            << result.peakBytes;
+                            << " bytes, not the scheduled " << result.peakBytes;
       return failure();
     }
     function->setAttr(attr_names::kSummary, summary);

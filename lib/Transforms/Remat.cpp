@@ -9,11 +9,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "memopt/Remat/Remat.h"
 #include "PassUtils.h"
 #include "memopt/Analysis/CostModel.h"
 #include "memopt/Analysis/MemoryAnnotations.h"
 #include "memopt/Analysis/OrderCheck.h"
-#include "memopt/Remat/Remat.h"
 #include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
@@ -187,10 +187,10 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
       ScheduleResult scheduled = scheduleForMemory(model->graph, {});
       if (std::optional<std::string> problemFound =
               checkSchedule(model->graph, scheduled, ModelOptions())) {
-        function->emitError() << "memopt-remat: the " << scheduled.algorithm
-                              << " scheduler produced an invalid order ("
-                              << *problemFound
-                              << "); the function is left unchanged";
+        function->emitError()
+            << "memopt-remat: the " << scheduled.algorithm
+            << " scheduler produced an invalid order (" << *problemFound
+            << "); the function is left unchanged";
         return failure();
       }
       std::vector<unsigned> order =
@@ -208,8 +208,8 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
     const RematResult &result = best.result;
     if (!result.check.valid) {
       InFlightDiagnostic diagnostic = function->emitError();
-      diagnostic << "memopt-remat: cannot meet the budget of "
-                 << problem.budget << " bytes: ";
+      diagnostic << "memopt-remat: cannot meet the budget of " << problem.budget
+                 << " bytes: ";
       if (result.status == RematStatus::Infeasible)
         diagnostic << (largestWorkingSet(problem.graph) >= result.budgetFloor
                            ? "one op needs "
@@ -234,10 +234,10 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
     if (!best.order.empty()) {
       if (std::optional<std::string> problemFound = applyCheckedOrder(
               function, *model, best.order, extraction.pureDialects)) {
-        function->emitError() << "memopt-remat: the " << best.scheduler
-                              << " order would change the program ("
-                              << *problemFound
-                              << "); the function is left unchanged";
+        function->emitError()
+            << "memopt-remat: the " << best.scheduler
+            << " order would change the program (" << *problemFound
+            << "); the function is left unchanged";
         return failure();
       }
       // Node k of the rebuilt model is node order[k] of the old one, as in
@@ -249,10 +249,10 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
               : -1;
       if (peak != best.orderPeak) {
         restoreOrder(block, givenOrder);
-        function->emitError() << "memopt-remat: the reordered body peaks at "
-                              << peak << " bytes, not the scheduled "
-                              << best.orderPeak
-                              << "; the function is left unchanged";
+        function->emitError()
+            << "memopt-remat: the reordered body peaks at " << peak
+            << " bytes, not the scheduled " << best.orderPeak
+            << "; the function is left unchanged";
         return failure();
       }
       extras.algorithm = best.scheduler;
@@ -308,16 +308,15 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
     std::optional<int64_t> reorderedPeak;
     if (!best.order.empty())
       reorderedPeak = best.orderPeak;
-    function->setAttr(
-        attr_names::kRemat,
-        RematAttr::get(function->getContext(), problem.budget, inputPeak,
-                       reorderedPeak, peak, problem.baseCost(),
-                       result.check.addedCost, rewrite.clones.size(),
-                       result.algorithm,
-                       result.status == RematStatus::Optimal
-                           ? SolveStatus::optimal
-                           : SolveStatus::feasible,
-                       result.costLowerBound, solveTimeUs));
+    function->setAttr(attr_names::kRemat,
+                      RematAttr::get(function->getContext(), problem.budget,
+                                     inputPeak, reorderedPeak, peak,
+                                     problem.baseCost(), result.check.addedCost,
+                                     rewrite.clones.size(), result.algorithm,
+                                     result.status == RematStatus::Optimal
+                                         ? SolveStatus::optimal
+                                         : SolveStatus::feasible,
+                                     result.costLowerBound, solveTimeUs));
     return success();
   }
 };

@@ -194,27 +194,6 @@ FunctionReport buildReport(FunctionOpInterface function,
   return report;
 }
 
-/// 1234567 -> "1,234,567".
-std::string withSeparators(int64_t bytes) {
-  std::string digits = std::to_string(bytes >= 0 ? bytes : -bytes);
-  std::string result;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      result += ',';
-    result += digits[i];
-  }
-  return bytes < 0 ? "-" + result : result;
-}
-
-std::string humanBytes(int64_t bytes) {
-  std::string text = withSeparators(bytes) + " B";
-  if (bytes >= (1 << 20))
-    text += llvm::formatv(" ({0:F2} MiB)", bytes / double(1 << 20)).str();
-  else if (bytes >= (1 << 10))
-    text += llvm::formatv(" ({0:F1} KiB)", bytes / double(1 << 10)).str();
-  return text;
-}
-
 /// The timeline rows of the text report: one line of block characters per
 /// recorded order and for the current one, on the same scale, and a mark
 /// under the current order's peak. `columns` is the width of the lines.
@@ -260,19 +239,21 @@ void printRematText(llvm::raw_ostream &os, RematAttr remat) {
   auto row = [&](StringRef label) -> llvm::raw_ostream & {
     return os << "  " << llvm::left_justify(label, 20);
   };
-  row("remat budget") << humanBytes(remat.getBudgetBytes()) << "\n";
-  row("remat peak") << "given order " << humanBytes(remat.getInputPeakBytes());
+  row("remat budget") << report::formatBytes(remat.getBudgetBytes()) << "\n";
+  row("remat peak") << "given order "
+                    << report::formatBytes(remat.getInputPeakBytes());
   if (std::optional<int64_t> reordered = remat.getReorderedPeakBytes())
-    os << ", reordered " << humanBytes(*reordered);
-  os << ", after remat " << humanBytes(remat.getPeakBytes()) << "\n";
-  row("remat cost") << "base " << withSeparators(remat.getBaseCost())
-                    << ", added " << withSeparators(remat.getAddedCost())
+    os << ", reordered " << report::formatBytes(*reordered);
+  os << ", after remat " << report::formatBytes(remat.getPeakBytes()) << "\n";
+  row("remat cost") << "base " << report::withSeparators(remat.getBaseCost())
+                    << ", added "
+                    << report::withSeparators(remat.getAddedCost())
                     << llvm::formatv(" ({0:F3}%)", addedCostPercent(remat))
                     << ", " << remat.getRecomputedOps() << " ops recomputed\n";
   row("remat status") << remat.getAlgorithm() << ", "
                       << stringifySolveStatus(remat.getStatus());
   if (std::optional<int64_t> bound = remat.getCostLowerBound())
-    os << ", added cost at least " << withSeparators(*bound);
+    os << ", added cost at least " << report::withSeparators(*bound);
   if (std::optional<int64_t> time = remat.getSolveTimeUs())
     os << llvm::formatv(", {0:F3} s", *time / 1e6);
   os << "\n";
@@ -309,20 +290,20 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
     return os << "  " << llvm::left_justify(label, 20);
   };
   row("ops") << report.ops << "\n";
-  row("activation peak") << humanBytes(report.peakBytes);
+  row("activation peak") << report::formatBytes(report.peakBytes);
   if (report.ops)
     os << " at step " << report.peakStep << " (" << report.peakOp << ")";
   os << "\n";
-  row("lower bound") << humanBytes(report.lowerBoundBytes)
+  row("lower bound") << report::formatBytes(report.lowerBoundBytes)
                      << (report.lowerBoundFromSolver
                              ? " (proven by the scheduler)\n"
                              : " (working set of one op and the values "
                                "every order keeps live across it)\n");
-  row("resident") << humanBytes(report.residentBytes)
+  row("resident") << report::formatBytes(report.residentBytes)
                   << " (arguments, constants, globals)\n";
   if (SummaryAttr summary = report.summary) {
     if (std::optional<int64_t> inputPeak = summary.getInputPeakBytes()) {
-      row("input-order peak") << humanBytes(*inputPeak);
+      row("input-order peak") << report::formatBytes(*inputPeak);
       if (*inputPeak > 0)
         os << llvm::formatv(" (schedule saves {0:F1}%)",
                             100.0 * (*inputPeak - report.peakBytes) /
@@ -338,7 +319,7 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
       os << llvm::formatv(", {0:F3} s", *time / 1e6);
     os << "\n";
     if (std::optional<int64_t> arena = summary.getArenaBytes()) {
-      row("arena") << humanBytes(*arena);
+      row("arena") << report::formatBytes(*arena);
       if (summary.getArenaAlgorithm())
         os << ", " << summary.getArenaAlgorithm().getValue();
       if (std::optional<SolveStatus> status = summary.getArenaStatus())
@@ -355,11 +336,12 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
       auto value = partition.getAs<IntegerAttr>(name);
       return value ? value.getInt() : 0;
     };
-    row("concat partition") << field("partitioned")
-                            << " concats never materialised; scheduled peak "
-                            << humanBytes(field("peak_before")) << " -> "
-                            << humanBytes(field("peak_after")) << ", "
-                            << field("ops_added") << " ops added\n";
+    row("concat partition")
+        << field("partitioned")
+        << " concats never materialised; scheduled peak "
+        << report::formatBytes(field("peak_before")) << " -> "
+        << report::formatBytes(field("peak_after")) << ", "
+        << field("ops_added") << " ops added\n";
   }
   for (const auto &[dialect, count] : report.barrierOpsByDialect)
     row("barriers") << count << " " << dialect
@@ -376,7 +358,8 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
   if (!report.largestAtPeak.empty()) {
     os << "  largest live values at the peak:\n";
     for (const LiveValue &value : report.largestAtPeak)
-      os << "    " << llvm::right_justify(withSeparators(value.bytes), 16)
+      os << "    "
+         << llvm::right_justify(report::withSeparators(value.bytes), 16)
          << " B  " << llvm::left_justify(value.name, 24) << " "
          << llvm::left_justify(value.op, 28) << " steps "
          << value.lifetime.start << ".." << value.lifetime.end << "\n";
@@ -552,8 +535,7 @@ struct MemOptReportPass
       llvm::json::Array array;
       for (const FunctionReport &report : reports)
         array.push_back(toJson(report));
-      os << llvm::formatv("{0:2}", llvm::json::Value(std::move(array)))
-         << "\n";
+      os << llvm::formatv("{0:2}", llvm::json::Value(std::move(array))) << "\n";
     } else if (format == "html") {
       report::writeHtml(os, pictures, "memopt memory report");
     } else if (format == "csv") {

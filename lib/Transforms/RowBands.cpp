@@ -116,8 +116,8 @@ std::optional<RowOp> describeRowOp(Operation *op) {
   int64_t outHeight =
       cast<RankedTensorType>(op->getResultTypes()[0]).getDimSize(1);
   if (isa<linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNhwcHwcfOp,
-          linalg::DepthwiseConv2DNhwcHwcOp,
-          linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op)) {
+          linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+          linalg::PoolingNhwcSumOp>(op)) {
     std::optional<RowOp> row = describeWindowOp(op);
     if (row && isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op) &&
         row->layer.inputHeight > 1 && outHeight == 1 &&

@@ -120,6 +120,9 @@ struct PictureLimits {
 /// `text` with XML's special characters escaped.
 std::string escapeXml(llvm::StringRef text);
 
+/// `value` with thousands separators: 1234567 -> `1,234,567`.
+std::string withSeparators(int64_t value);
+
 /// `bytes` as `1,234,567 B (1.18 MiB)`.
 std::string formatBytes(int64_t bytes);
 

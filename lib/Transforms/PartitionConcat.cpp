@@ -29,7 +29,7 @@
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SetVector.h"
 
-#include <functional>
+#include <deque>
 #include <limits>
 
 namespace memopt {
@@ -560,8 +560,6 @@ struct PartitionConcatPass
                             << "; the function is left unchanged";
       return failure();
     };
-    if (std::optional<std::string> error = getVerifierError(rewrite.copy))
-      return fail("the rewritten function does not verify: " + *error);
     FailureOr<BlockMemoryModel> model =
         buildFunctionMemoryModel(rewrite.copy, extraction);
     if (failed(model))
@@ -579,22 +577,29 @@ struct PartitionConcatPass
   }
 
   /// Drops from `best` the concats whose partitioning does not lower its
-  /// scheduled peak, greedily and deterministically: halves of the kept
-  /// candidates (in block order) are left unpartitioned when the peak stays
-  /// at most the best one, and split in two otherwise, down to one concat,
-  /// within kMaxSelectionTrials rewrites.
+  /// scheduled peak, greedily and deterministically: groups of the kept
+  /// candidates, halves of the block order first, are left unpartitioned
+  /// when the peak stays at most the best one and split in two otherwise
+  /// (breadth first, down to one concat), within kMaxSelectionTrials
+  /// rewrites.
   LogicalResult dropUselessConcats(FunctionOpInterface function,
                                    ArrayRef<unsigned> candidates,
                                    llvm::BitVector &kept,
                                    const ExtractionOptions &extraction,
                                    const ScheduleOptions &options,
                                    ScheduledRewrite &best) {
-    unsigned trials = 0;
-    std::function<LogicalResult(ArrayRef<unsigned>)> tryDrop =
-        [&](ArrayRef<unsigned> group) -> LogicalResult {
-      if (group.empty() || trials >= kMaxSelectionTrials)
-        return success();
-      ++trials;
+    std::deque<ArrayRef<unsigned>> groups;
+    auto split = [&](ArrayRef<unsigned> group) {
+      size_t half = group.size() / 2;
+      groups.push_back(group.take_front(half));
+      groups.push_back(group.drop_front(half));
+    };
+    if (candidates.size() > 1)
+      split(candidates);
+    for (unsigned trials = 0; !groups.empty() && trials < kMaxSelectionTrials;
+         ++trials) {
+      ArrayRef<unsigned> group = groups.front();
+      groups.pop_front();
       llvm::BitVector seeds = kept;
       for (unsigned index : group)
         seeds.reset(index);
@@ -607,21 +612,11 @@ struct PartitionConcatPass
           trial.schedule->peakBytes <= best.schedule->peakBytes) {
         kept = std::move(seeds);
         best = std::move(trial);
-        return success();
+      } else if (group.size() > 1) {
+        split(group);
       }
-      if (group.size() == 1)
-        return success();
-      size_t half = group.size() / 2;
-      if (failed(tryDrop(group.take_front(half))))
-        return failure();
-      return tryDrop(group.drop_front(half));
-    };
-    size_t half = candidates.size() / 2;
-    if (half == 0)
-      return success();
-    if (failed(tryDrop(candidates.take_front(half))))
-      return failure();
-    return tryDrop(candidates.drop_front(half));
+    }
+    return success();
   }
 
   LogicalResult partitionFunction(FunctionOpInterface function,
@@ -688,15 +683,18 @@ struct PartitionConcatPass
               << "memopt-partition-concat: concat left as it is: "
                  "partitioning it does not lower the scheduled peak";
     }
-    SmallVector<Location> removed = std::move(best.removed);
-    ScheduleResult after = std::move(*best.schedule);
-    FunctionOpInterface copy = best.copy;
-    BlockMemoryModel &rewritten = *best.model;
     auto fail = [&](const Twine &problem) {
       function->emitError() << "memopt-partition-concat: " << problem
                             << "; the function is left unchanged";
       return failure();
     };
+    // Only the kept rewrite is verified: the others are dropped unseen.
+    if (std::optional<std::string> error = getVerifierError(best.copy))
+      return fail("the rewritten function does not verify: " + *error);
+    SmallVector<Location> removed = std::move(best.removed);
+    ScheduleResult after = std::move(*best.schedule);
+    FunctionOpInterface copy = best.copy;
+    BlockMemoryModel &rewritten = *best.model;
     if (std::optional<std::string> problem = applyCheckedOrder(
             copy, rewritten, sinkWeightlessNodes(rewritten.graph, after.order),
             extraction.pureDialects))

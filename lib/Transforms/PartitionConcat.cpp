@@ -9,7 +9,8 @@
 // when the scheduler interleaves each part's producer with its partial
 // convolution, so the pass rewrites a copy of each function, schedules it
 // with the scheduler of memory-schedule, and keeps it in that order only
-// when the scheduled peak drops. A kept result is checked on the IR (order,
+// when the scheduled peak drops; then it drops, group by group, the concats
+// whose rewrite does not lower that peak. A kept result is checked on the IR (order,
 // verifier) and its peak re-extracted before it replaces the function body.
 //
 //===----------------------------------------------------------------------===//

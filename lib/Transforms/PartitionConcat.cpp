@@ -10,8 +10,9 @@
 // convolution, so the pass rewrites a copy of each function, schedules it
 // with the scheduler of memory-schedule, and keeps it in that order only
 // when the scheduled peak drops; then it drops, group by group, the concats
-// whose rewrite does not lower that peak. A kept result is checked on the IR (order,
-// verifier) and its peak re-extracted before it replaces the function body.
+// whose rewrite does not lower that peak. A kept result is checked on the IR
+// (order, verifier) and its peak re-extracted before it replaces the function
+// body.
 //
 //===----------------------------------------------------------------------===//
 
@@ -244,8 +245,7 @@ private:
 };
 
 SmallVector<Location> ConcatPartitioner::run() {
-  for (auto [index, concat] :
-       llvm::enumerate(block.getOps<tosa::ConcatOp>())) {
+  for (auto [index, concat] : llvm::enumerate(block.getOps<tosa::ConcatOp>())) {
     inputConcats.insert(concat);
     if (!seeds || seeds->test(index))
       worklist.insert(concat);
@@ -566,7 +566,8 @@ struct PartitionConcatPass
     if (failed(model))
       return fail("the rewritten function cannot be modelled");
     rewrite.model = std::move(*model);
-    rewrite.lowerBound = scheduleLowerBound(rewrite.model->graph, options.model);
+    rewrite.lowerBound =
+        scheduleLowerBound(rewrite.model->graph, options.model);
     if (rewrite.lowerBound > cutoff)
       return success();
     rewrite.schedule = scheduleForMemory(rewrite.model->graph, options);

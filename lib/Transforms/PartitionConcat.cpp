@@ -9,8 +9,10 @@
 // when the scheduler interleaves each part's producer with its partial
 // convolution, so the pass rewrites a copy of each function, schedules it
 // with the scheduler of memory-schedule, and keeps it in that order only
-// when the scheduled peak drops. A kept result is checked on the IR (order,
-// verifier) and its peak re-extracted before it replaces the function body.
+// when the scheduled peak drops; then it drops, group by group, the concats
+// whose rewrite does not lower that peak. A kept result is checked on the IR
+// (order, verifier) and its peak re-extracted before it replaces the function
+// body.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,8 +28,11 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SetVector.h"
+
+#include <deque>
+#include <limits>
 
 namespace memopt {
 #define GEN_PASS_DEF_MEMOPTPARTITIONCONCAT
@@ -200,11 +205,16 @@ std::optional<std::string> whyNotPartitionable(tosa::ConcatOp concat,
 /// Rewrites the concats of one function body.
 class ConcatPartitioner {
 public:
-  ConcatPartitioner(Block &block, bool inPlace)
-      : block(block), inPlace(inPlace) {}
+  /// `seeds` selects, by their index among the block's concats, the input
+  /// concats to partition (all when null); the concats their rewrite creates
+  /// are partitioned too. `remark` asks for remarks on the input concats left.
+  ConcatPartitioner(Block &block, bool inPlace, const llvm::BitVector *seeds,
+                    bool remark)
+      : block(block), inPlace(inPlace), seeds(seeds), remark(remark) {}
 
-  /// Rewrites every concat that partitions; remarks on the others that were
-  /// in the input. Returns the locations of the input concats removed.
+  /// Rewrites every selected concat that partitions; remarks on the others
+  /// that were in the input. Returns the locations of the input concats
+  /// removed.
   SmallVector<Location> run();
 
 private:
@@ -224,6 +234,8 @@ private:
   Block &block;
   /// Whether the model lets tosa.add write the sum in place.
   bool inPlace;
+  const llvm::BitVector *seeds;
+  bool remark;
   llvm::SetVector<Operation *> worklist;
   /// The concats of the input, and the locations of those removed.
   llvm::DenseSet<Operation *> inputConcats;
@@ -233,9 +245,11 @@ private:
 };
 
 SmallVector<Location> ConcatPartitioner::run() {
-  for (auto concat : block.getOps<tosa::ConcatOp>())
-    worklist.insert(concat);
-  inputConcats.insert(worklist.begin(), worklist.end());
+  for (auto [index, concat] : llvm::enumerate(block.getOps<tosa::ConcatOp>())) {
+    inputConcats.insert(concat);
+    if (!seeds || seeds->test(index))
+      worklist.insert(concat);
+  }
   while (!worklist.empty()) {
     auto concat = cast<tosa::ConcatOp>(worklist.front());
     worklist.remove(worklist.front());
@@ -244,7 +258,7 @@ SmallVector<Location> ConcatPartitioner::run() {
             whyNotPartitionable(concat, inPlace)) {
       // Concats this pass made are partitioned where they help and left
       // alone where they are smaller than the input's.
-      if (fromInput)
+      if (fromInput && remark)
         concat.emitRemark() << "memopt-partition-concat: concat left as it "
                                "is: "
                             << *reason;
@@ -457,6 +471,37 @@ void ConcatPartitioner::replaceByConcat(OpBuilder &builder, Operation *op,
   worklist.insert(concat);
 }
 
+/// How many rewrites the per-concat selection may schedule per function.
+constexpr unsigned kMaxSelectionTrials = 16;
+
+/// A rewritten copy of a function, owned (erased with this), its model and,
+/// unless its lower bound ruled it out, its schedule.
+struct ScheduledRewrite {
+  ScheduledRewrite() = default;
+  ScheduledRewrite(const ScheduledRewrite &) = delete;
+  ScheduledRewrite &operator=(ScheduledRewrite &&other) {
+    if (copy)
+      copy->erase();
+    copy = std::exchange(other.copy, nullptr);
+    removed = std::move(other.removed);
+    model = std::move(other.model);
+    lowerBound = other.lowerBound;
+    schedule = std::move(other.schedule);
+    return *this;
+  }
+  ~ScheduledRewrite() {
+    if (copy)
+      copy->erase();
+  }
+
+  FunctionOpInterface copy;
+  /// Locations of the input concats that no longer exist.
+  SmallVector<Location> removed;
+  std::optional<BlockMemoryModel> model;
+  int64_t lowerBound = 0;
+  std::optional<ScheduleResult> schedule;
+};
+
 struct PartitionConcatPass
     : public memopt::impl::MemOptPartitionConcatBase<PartitionConcatPass> {
   using Base::Base;
@@ -496,6 +541,86 @@ struct PartitionConcatPass
       signalPassFailure();
   }
 
+  /// Rewrites a copy of `function` (the concats `seeds` selects, all when
+  /// null) and schedules it unless its lower bound exceeds `cutoff`. Fails,
+  /// with an error, when the rewrite is broken.
+  LogicalResult rewriteAndSchedule(FunctionOpInterface function,
+                                   const llvm::BitVector *seeds, bool remark,
+                                   int64_t cutoff,
+                                   const ExtractionOptions &extraction,
+                                   const ScheduleOptions &options,
+                                   ScheduledRewrite &rewrite) {
+    rewrite.copy = cast<FunctionOpInterface>(function->clone());
+    rewrite.removed = ConcatPartitioner(rewrite.copy.getFunctionBody().front(),
+                                        inPlace, seeds, remark)
+                          .run();
+    if (rewrite.removed.empty())
+      return success();
+    auto fail = [&](const Twine &problem) {
+      function->emitError() << "memopt-partition-concat: " << problem
+                            << "; the function is left unchanged";
+      return failure();
+    };
+    FailureOr<BlockMemoryModel> model =
+        buildFunctionMemoryModel(rewrite.copy, extraction);
+    if (failed(model))
+      return fail("the rewritten function cannot be modelled");
+    rewrite.model = std::move(*model);
+    rewrite.lowerBound =
+        scheduleLowerBound(rewrite.model->graph, options.model);
+    if (rewrite.lowerBound > cutoff)
+      return success();
+    rewrite.schedule = scheduleForMemory(rewrite.model->graph, options);
+    if (std::optional<std::string> problem = checkSchedule(
+            rewrite.model->graph, *rewrite.schedule, options.model))
+      return fail("the " + rewrite.schedule->algorithm +
+                  " scheduler produced an invalid order (" + *problem + ")");
+    return success();
+  }
+
+  /// Drops from `best` the concats whose partitioning does not lower its
+  /// scheduled peak, greedily and deterministically: groups of the kept
+  /// candidates, halves of the block order first, are left unpartitioned
+  /// when the peak stays at most the best one and split in two otherwise
+  /// (breadth first, down to one concat), within kMaxSelectionTrials
+  /// rewrites.
+  LogicalResult dropUselessConcats(FunctionOpInterface function,
+                                   ArrayRef<unsigned> candidates,
+                                   llvm::BitVector &kept,
+                                   const ExtractionOptions &extraction,
+                                   const ScheduleOptions &options,
+                                   ScheduledRewrite &best) {
+    std::deque<ArrayRef<unsigned>> groups;
+    auto split = [&](ArrayRef<unsigned> group) {
+      size_t half = group.size() / 2;
+      groups.push_back(group.take_front(half));
+      groups.push_back(group.drop_front(half));
+    };
+    if (candidates.size() > 1)
+      split(candidates);
+    for (unsigned trials = 0; !groups.empty() && trials < kMaxSelectionTrials;
+         ++trials) {
+      ArrayRef<unsigned> group = groups.front();
+      groups.pop_front();
+      llvm::BitVector seeds = kept;
+      for (unsigned index : group)
+        seeds.reset(index);
+      ScheduledRewrite trial;
+      if (failed(rewriteAndSchedule(function, &seeds, /*remark=*/false,
+                                    best.schedule->peakBytes, extraction,
+                                    options, trial)))
+        return failure();
+      if (!trial.removed.empty() && trial.schedule &&
+          trial.schedule->peakBytes <= best.schedule->peakBytes) {
+        kept = std::move(seeds);
+        best = std::move(trial);
+      } else if (group.size() > 1) {
+        split(group);
+      }
+    }
+    return success();
+  }
+
   LogicalResult partitionFunction(FunctionOpInterface function,
                                   const ExtractionOptions &extraction,
                                   const ScheduleOptions &options) {
@@ -511,53 +636,69 @@ struct PartitionConcatPass
     inputOptions.effort = 1;
     ScheduleResult before = scheduleForMemory(model->graph, inputOptions);
 
-    // Rewrite a copy, so that the input stays whole until the copy wins.
-    auto copy = cast<FunctionOpInterface>(function->clone());
-    llvm::scope_exit dropCopy([&] {
-      if (copy)
-        copy->erase();
-    });
-    SmallVector<Location> removed =
-        ConcatPartitioner(copy.getFunctionBody().front(), inPlace).run();
-    if (removed.empty())
+    // Rewrite copies, so that the input stays whole until a copy wins. First
+    // every candidate; then, where that wins, without the ones that do not
+    // help.
+    ScheduledRewrite best;
+    int64_t cutoff = onlyIfLower ? before.peakBytes - 1
+                                 : std::numeric_limits<int64_t>::max();
+    if (failed(rewriteAndSchedule(function, /*seeds=*/nullptr, /*remark=*/true,
+                                  cutoff, extraction, options, best)))
+      return failure();
+    if (best.removed.empty())
       return success();
+    size_t numCandidates = best.removed.size();
+    // No schedule of the rewrite can win when its lower bound does not:
+    // spare the search (the peak is elsewhere, e.g. in a stem).
+    if (!best.schedule) {
+      function->emitRemark()
+          << "memopt-partition-concat: partitioning " << numCandidates
+          << " concats would not lower the scheduled peak (" << before.peakBytes
+          << " bytes; every order of the rewrite needs at least "
+          << best.lowerBound << "); the function is left unchanged";
+      return success();
+    }
+    if (onlyIfLower && best.schedule->peakBytes >= before.peakBytes) {
+      function->emitRemark()
+          << "memopt-partition-concat: partitioning " << numCandidates
+          << " concats would not lower the scheduled peak (" << before.peakBytes
+          << " bytes, " << best.schedule->peakBytes
+          << " with the rewrite); the function is left unchanged";
+      return success();
+    }
+    SmallVector<tosa::ConcatOp> inputConcats(
+        body.front().getOps<tosa::ConcatOp>());
+    if (onlyIfLower) {
+      SmallVector<unsigned> candidates;
+      llvm::BitVector kept(inputConcats.size());
+      for (auto [index, concat] : llvm::enumerate(inputConcats))
+        if (!whyNotPartitionable(concat, inPlace)) {
+          candidates.push_back(index);
+          kept.set(index);
+        }
+      if (failed(dropUselessConcats(function, candidates, kept, extraction,
+                                    options, best)))
+        return failure();
+      for (unsigned index : candidates)
+        if (!kept.test(index))
+          inputConcats[index].emitRemark()
+              << "memopt-partition-concat: concat left as it is: "
+                 "partitioning it does not lower the scheduled peak";
+    }
     auto fail = [&](const Twine &problem) {
       function->emitError() << "memopt-partition-concat: " << problem
                             << "; the function is left unchanged";
       return failure();
     };
-    if (std::optional<std::string> error = getVerifierError(copy))
+    // Only the kept rewrite is verified: the others are dropped unseen.
+    if (std::optional<std::string> error = getVerifierError(best.copy))
       return fail("the rewritten function does not verify: " + *error);
-    FailureOr<BlockMemoryModel> rewritten =
-        buildFunctionMemoryModel(copy, extraction);
-    if (failed(rewritten))
-      return fail("the rewritten function cannot be modelled");
-    // No schedule of the rewrite can win when its lower bound does not:
-    // spare the search (the peak is elsewhere, e.g. in a stem).
-    int64_t bound = scheduleLowerBound(rewritten->graph, options.model);
-    if (onlyIfLower && bound >= before.peakBytes) {
-      function->emitRemark()
-          << "memopt-partition-concat: partitioning " << removed.size()
-          << " concats would not lower the scheduled peak (" << before.peakBytes
-          << " bytes; every order of the rewrite needs at least " << bound
-          << "); the function is left unchanged";
-      return success();
-    }
-    ScheduleResult after = scheduleForMemory(rewritten->graph, options);
-    if (std::optional<std::string> problem =
-            checkSchedule(rewritten->graph, after, options.model))
-      return fail("the " + after.algorithm + " scheduler produced an " +
-                  "invalid order (" + *problem + ")");
-    if (onlyIfLower && after.peakBytes >= before.peakBytes) {
-      function->emitRemark()
-          << "memopt-partition-concat: partitioning " << removed.size()
-          << " concats would not lower the scheduled peak (" << before.peakBytes
-          << " bytes, " << after.peakBytes
-          << " with the rewrite); the function is left unchanged";
-      return success();
-    }
+    SmallVector<Location> removed = std::move(best.removed);
+    ScheduleResult after = std::move(*best.schedule);
+    FunctionOpInterface copy = best.copy;
+    BlockMemoryModel &rewritten = *best.model;
     if (std::optional<std::string> problem = applyCheckedOrder(
-            copy, *rewritten, sinkWeightlessNodes(rewritten->graph, after.order),
+            copy, rewritten, sinkWeightlessNodes(rewritten.graph, after.order),
             extraction.pureDialects))
       return fail("the scheduled rewrite would change the program (" +
                   *problem + ")");

@@ -108,3 +108,25 @@ func.func @kept(%x: tensor<1x16x16x2xf32>, %w1: tensor<4x1x1x2xf32>, %w2: tensor
   %y = tosa.conv2d %c, %w, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x16x16x8xf32>, tensor<1x1x1x8xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x1xf32>
   return %y : tensor<1x16x16x1xf32>
 }
+
+// -----
+
+// Of two valid rewrites, the default pass keeps the one that lowers the
+// scheduled peak; only-if-lower=false keeps both.
+// CHECK-LABEL: func.func @selected
+// CHECK-SAME: memopt.concat_partition = {ops_added = 4 : i64, partitioned = 2 : i64
+// CHECK-NOT: tosa.concat
+// KEEP-LABEL: func.func @selected
+// KEEP-SAME: memopt.concat_partition = {ops_added = 2 : i64, partitioned = 1 : i64, peak_after = 5120 : i64, peak_before = 16384 : i64}
+// KEEP: tosa.concat %{{.*}}, %{{.*}} {axis = 3 : i32} : (tensor<1x2x2x1xf32>, tensor<1x2x2x1xf32>)
+// KEEP: return
+func.func @selected(%x: tensor<1x16x16x2xf32>, %w1: tensor<4x1x1x2xf32>, %w2: tensor<4x1x1x2xf32>, %w: tensor<1x1x1x8xf32>, %bias: tensor<1xf32>, %p: tensor<1x2x2x1xf32>, %q: tensor<1x2x2x1xf32>, %v: tensor<1x1x1x2xf32>) -> (tensor<1x16x16x1xf32>, tensor<1x2x2x1xf32>) {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %a = tosa.conv2d %x, %w1, %zp, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x16x16x2xf32>, tensor<4x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x4xf32>
+  %b = tosa.conv2d %x, %w2, %zp, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x16x16x2xf32>, tensor<4x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x4xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x16x16x4xf32>, tensor<1x16x16x4xf32>) -> tensor<1x16x16x8xf32>
+  %y = tosa.conv2d %c, %w, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x16x16x8xf32>, tensor<1x1x1x8xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x1xf32>
+  %pq = tosa.concat %p, %q {axis = 3 : i32} : (tensor<1x2x2x1xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32>
+  %z = tosa.conv2d %pq, %v, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  return %y, %z : tensor<1x16x16x1xf32>, tensor<1x2x2x1xf32>
+}

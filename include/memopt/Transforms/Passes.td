@@ -127,10 +127,14 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
     The rewritten function is scheduled as by `memory-schedule`, and the
     rewrite is kept, in that order, only when the scheduled peak drops below
     the scheduled peak of the input; otherwise the function stays as it is.
+    Then concats are selected one by one: groups of them (halves of the
+    block order, then their halves) are left as they are where the scheduled
+    peak stays at most the best one, within 16 rewrites per function.
     A kept rewrite records `memopt.concat_partition` (concats partitioned,
     peaks before and after, ops added) and a fresh `#memopt.summary`.
     Remarks name the concats left alone and why: a use that does not
-    partition (with the number of uses), a non-channel axis, a dynamic shape.
+    partition (with the number of uses), a non-channel axis, a dynamic shape,
+    no gain.
     The channel-wise split reorders a sum: exact in integers, not bitwise in
     floats; the depthwise split is exact.
 

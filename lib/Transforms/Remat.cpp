@@ -17,7 +17,10 @@
 #include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include <chrono>
 #include <cmath>
@@ -31,6 +34,37 @@ using namespace mlir;
 using namespace memopt;
 
 namespace {
+
+/// Whether a clone of `op` placed later computes the same values from the
+/// copies the remat schedule provides: side-effect free (unregistered ops
+/// only from `pureDialects`), with results, and with regions (a
+/// `linalg.generic` body) that read nothing defined outside `op`, so that
+/// rewiring its operands rewires everything it reads. A destination-style
+/// op's inits must be `tensor.empty`s: a clone writing into a real init would
+/// give the init a second reader and cost the original its in-place result,
+/// which the remat problem does not model. Nor may a later op write into
+/// its result in place (a convolution into its broadcast bias): the model's
+/// buffer then holds that op's result, which a clone of `op` does not
+/// recompute.
+bool isRecomputable(Operation *op, const BlockMemoryModel &model,
+                    const llvm::DenseSet<unsigned> &writtenInPlace,
+                    ArrayRef<std::string> pureDialects) {
+  if (op->getNumResults() == 0 || !isAssumedPure(op, pureDialects))
+    return false;
+  for (Value result : op->getResults())
+    if (auto it = model.valueIds.find(result); it != model.valueIds.end())
+      if (llvm::any_of(it->second,
+                       [&](unsigned id) { return writtenInPlace.count(id); }))
+        return false;
+  if (auto destinationStyle = dyn_cast<DestinationStyleOpInterface>(op))
+    for (OpOperand &init : destinationStyle.getDpsInitsMutable())
+      if (!init.get().getDefiningOp<tensor::EmptyOp>())
+        return false;
+  bool readsFromAbove = false;
+  visitUsedValuesDefinedAbove(op->getRegions(),
+                              [&](OpOperand *) { readsFromAbove = true; });
+  return !readsFromAbove;
+}
 /// What applying a schedule changed, to undo it.
 struct Rewrite {
   SmallVector<std::pair<OpOperand *, Value>> operands;
@@ -167,11 +201,15 @@ struct RematPass : public memopt::impl::MemOptRematBase<RematPass> {
       return success();
     RematProblem problem;
     problem.graph = model->graph;
+    // Buffers that a destination-style op writes its result into.
+    llvm::DenseSet<unsigned> writtenInPlace;
+    for (Value value : model->writtenIntoInit)
+      if (std::optional<unsigned> id = model->getOwnValueId(value))
+        writtenInPlace.insert(*id);
     for (Operation *op : model->nodeOps) {
       problem.costs.push_back(getComputeCost(op));
       problem.recomputable.push_back(
-          op->getNumRegions() == 0 && op->getNumResults() > 0 &&
-          isAssumedPure(op, extraction.pureDialects));
+          isRecomputable(op, *model, writtenInPlace, extraction.pureDialects));
     }
     int64_t inputPeak =
         computeProfile(problem.graph, inputOrder(problem.graph)).peakBytes;

@@ -44,17 +44,9 @@ struct MemorySchedulePass
   }
 
   void runOnOperation() final {
-    std::optional<ScheduleAlgorithm> parsed = parseScheduleAlgorithm(algorithm);
-    if (!parsed) {
-      getOperation()->emitError()
-          << "memory-schedule: unknown algorithm '" << algorithm
-          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or "
-             "auto";
-      return signalPassFailure();
-    }
-    std::optional<double> seconds =
-        checkTimeLimit(getOperation(), "memory-schedule", timeLimit);
-    if (!seconds)
+    std::optional<ScheduleOptions> options = parseSchedulePassOptions(
+        getOperation(), "memory-schedule", algorithm, timeLimit);
+    if (!options)
       return signalPassFailure();
     // Larger limits overflow int64_t once converted to bytes.
     constexpr int64_t kMaxMemoryLimitMB = INT64_MAX >> 20;
@@ -64,16 +56,13 @@ struct MemorySchedulePass
           << kMaxMemoryLimitMB << ", got " << memoryLimitMB;
       return signalPassFailure();
     }
-    ScheduleOptions options;
-    options.algorithm = *parsed;
-    options.timeLimitSeconds = *seconds;
-    options.memoryLimitBytes = memoryLimitMB * (int64_t(1) << 20);
-    options.model = makeModelOptions(inPlace);
+    options->memoryLimitBytes = memoryLimitMB * (int64_t(1) << 20);
+    options->model = makeModelOptions(inPlace);
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
 
     if (failed(
             forEachFunction(getOperation(), [&](FunctionOpInterface function) {
-              return scheduleFunction(function, extraction, options);
+              return scheduleFunction(function, extraction, *options);
             })))
       signalPassFailure();
   }

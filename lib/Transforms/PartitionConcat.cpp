@@ -511,21 +511,11 @@ struct PartitionConcatPass
   }
 
   void runOnOperation() final {
-    std::optional<ScheduleAlgorithm> parsed = parseScheduleAlgorithm(algorithm);
-    if (!parsed) {
-      getOperation()->emitError()
-          << "memopt-partition-concat: unknown algorithm '" << algorithm
-          << "'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp "
-             "or auto";
+    std::optional<ScheduleOptions> parsed = parseSchedulePassOptions(
+        getOperation(), "memopt-partition-concat", algorithm, timeLimit);
+    if (!parsed)
       return signalPassFailure();
-    }
-    std::optional<double> seconds =
-        checkTimeLimit(getOperation(), "memopt-partition-concat", timeLimit);
-    if (!seconds)
-      return signalPassFailure();
-    ScheduleOptions options;
-    options.algorithm = *parsed;
-    options.timeLimitSeconds = *seconds;
+    ScheduleOptions options = *parsed;
     options.effort = effort;
     if (std::optional<std::string> problem = verifyScheduleOptions(options)) {
       getOperation()->emitError()

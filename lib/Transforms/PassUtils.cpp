@@ -1,8 +1,8 @@
 //===- PassUtils.cpp - Helpers shared by memopt passes --------------------===//
 
 #include "PassUtils.h"
-#include "memopt/Report/ReportWriters.h"
 #include "memopt/Analysis/OrderCheck.h"
+#include "memopt/Report/ReportWriters.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/SymbolTable.h"
@@ -84,11 +84,9 @@ std::optional<std::string> memopt::getVerifierError(Operation *op) {
   return message;
 }
 
-std::optional<std::string>
-memopt::applyCheckedOrder(FunctionOpInterface function,
-                          const BlockMemoryModel &model,
-                          ArrayRef<unsigned> order,
-                          ArrayRef<std::string> pureDialects) {
+std::optional<std::string> memopt::applyCheckedOrder(
+    FunctionOpInterface function, const BlockMemoryModel &model,
+    ArrayRef<unsigned> order, ArrayRef<std::string> pureDialects) {
   Block &block = *model.block;
   SmallVector<Operation *> before(llvm::make_pointer_range(block));
   for (unsigned node : order) {
@@ -106,6 +104,25 @@ memopt::applyCheckedOrder(FunctionOpInterface function,
   if (problem)
     restoreOrder(block, before);
   return problem;
+}
+
+std::optional<ScheduleOptions>
+memopt::parseSchedulePassOptions(Operation *anchor, StringRef passName,
+                                 StringRef algorithm, double timeLimit) {
+  std::optional<ScheduleAlgorithm> parsed = parseScheduleAlgorithm(algorithm);
+  if (!parsed) {
+    anchor->emitError() << passName << ": unknown algorithm '" << algorithm
+                        << "'; expected input, rpo, list, dfs, lpmf, "
+                           "heuristics, dp, ilp or auto";
+    return std::nullopt;
+  }
+  std::optional<double> seconds = checkTimeLimit(anchor, passName, timeLimit);
+  if (!seconds)
+    return std::nullopt;
+  ScheduleOptions options;
+  options.algorithm = *parsed;
+  options.timeLimitSeconds = *seconds;
+  return options;
 }
 
 std::optional<PackingOptions>
@@ -138,8 +155,8 @@ memopt::parsePackingPassOptions(Operation *anchor, StringRef passName,
 }
 
 SummaryAttr memopt::getCurrentSummary(FunctionOpInterface function,
-                                     const BlockMemoryModel &model,
-                                     const ModelOptions &modelOptions) {
+                                      const BlockMemoryModel &model,
+                                      const ModelOptions &modelOptions) {
   SummaryAttr summary = getSummary(function);
   if (!summary)
     return summary;

@@ -7,6 +7,7 @@
 #include "memopt/Analysis/MemoryAnnotations.h"
 #include "memopt/Analysis/OrderCheck.h"
 #include "memopt/Packing/Packing.h"
+#include "memopt/Schedule/Scheduler.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -73,16 +74,23 @@ std::optional<std::string> getVerifierError(mlir::Operation *op);
 /// included. When it is wrong, restores the previous order and returns why.
 std::optional<std::string>
 applyCheckedOrder(mlir::FunctionOpInterface function,
-                  const BlockMemoryModel &model,
-                  llvm::ArrayRef<unsigned> order,
+                  const BlockMemoryModel &model, llvm::ArrayRef<unsigned> order,
                   llvm::ArrayRef<std::string> pureDialects);
+
+/// Checks the scheduler options shared by the passes that schedule
+/// (`algorithm`, `time-limit`); on error, reports on `anchor` and returns
+/// nothing.
+std::optional<ScheduleOptions>
+parseSchedulePassOptions(mlir::Operation *anchor, llvm::StringRef passName,
+                         llvm::StringRef algorithm, double timeLimit);
 
 /// Checks the options shared by the packing passes; on error, reports on
 /// `anchor` and returns nothing.
-std::optional<PackingOptions>
-parsePackingPassOptions(mlir::Operation *anchor, llvm::StringRef passName,
-                        llvm::StringRef algorithm, int64_t alignment,
-                        double timeLimit);
+std::optional<PackingOptions> parsePackingPassOptions(mlir::Operation *anchor,
+                                                      llvm::StringRef passName,
+                                                      llvm::StringRef algorithm,
+                                                      int64_t alignment,
+                                                      double timeLimit);
 
 /// The summary of `function` if it still describes its body in the current
 /// order, as modelled by `model` and `modelOptions` (same peak, resident

@@ -104,6 +104,21 @@ std::optional<Value> getViewSource(Operation *op) {
   return source;
 }
 
+/// Whether `op` only groups values or picks one out of a group: frontend
+/// (mhlo, stablehlo) `tuple` and `get_tuple_element`. Tuples hold references
+/// to their elements, which XLA and IREE never copy, so their results live in
+/// the buffers of their operands.
+bool isTupleAccess(Operation *op) {
+  if (op->isRegistered() || op->getNumResults() != 1 ||
+      op->getNumRegions() != 0)
+    return false;
+  std::string name = getLowerCaseOpName(op);
+  if (name == "tuple")
+    return isa<TupleType>(op->getResult(0).getType());
+  return name == "get_tuple_element" && op->getNumOperands() == 1 &&
+         isa<TupleType>(op->getOperand(0).getType());
+}
+
 /// Bytes of a tensor or memref of dynamic shape at most: each dynamic
 /// dimension at its constant upper bound (ValueBoundsOpInterface), as in the
 /// bands of a tiled loop. None when a dimension has no such bound.
@@ -437,6 +452,25 @@ LogicalResult Extractor::addResults(Operation *op, unsigned node) {
   }
   if (std::optional<Value> source = getViewSource(op)) {
     SmallVector<unsigned, 1> aliased = model.valueIds.lookup(*source);
+    viewedBuffers.insert(aliased.begin(), aliased.end());
+    model.valueIds[op->getResult(0)] = std::move(aliased);
+    return success();
+  }
+  if (isTupleAccess(op)) {
+    // An element picked from a tuple built here is that element; otherwise it
+    // may be any of the tuple's.
+    SmallVector<Value> sources(op->getOperands());
+    Operation *tuple = op->getOperand(0).getDefiningOp();
+    auto index = op->getAttrOfType<IntegerAttr>("index");
+    if (getLowerCaseOpName(op) == "get_tuple_element" && tuple &&
+        isTupleAccess(tuple) && getLowerCaseOpName(tuple) == "tuple" && index &&
+        index.getValue().ult(tuple->getNumOperands()))
+      sources = {tuple->getOperand(index.getInt())};
+    SmallVector<unsigned, 1> aliased;
+    for (Value source : sources)
+      llvm::append_range(aliased, model.valueIds.lookup(source));
+    llvm::sort(aliased);
+    aliased.erase(llvm::unique(aliased), aliased.end());
     viewedBuffers.insert(aliased.begin(), aliased.end());
     model.valueIds[op->getResult(0)] = std::move(aliased);
     return success();

@@ -83,3 +83,31 @@ func.func @region_results(%p: i1) -> f32 {
   %y = memref.load %other[%c0] : memref<64xf32>
   return %y : f32
 }
+
+// -----
+
+// A frontend tuple holds references to its elements (XLA and IREE never copy
+// them): it adds no bytes, and reading it reads every element, so %b lives
+// until the get_tuple_element at step 3. An element picked from a tuple built
+// in the function is that element's buffer: reading %e reads %a only. The
+// peak is %a and %b, 2 KiB, not 4 KiB with a copied tuple.
+// CHECK-LABEL: func.func @tuple_aliases
+// CHECK-SAME: peak_bytes = 2048
+// CHECK: "mhlo.exponential"
+// CHECK-SAME: memopt.lifetimes = [#memopt.lifetime<0, 4>]
+// CHECK: "mhlo.negate"
+// CHECK-SAME: memopt.lifetimes = [#memopt.lifetime<1, 3>]
+// CHECK: "mhlo.tuple"
+// CHECK-NOT: memopt.sizes
+// CHECK-SAME: -> tuple<
+// CHECK: "mhlo.get_tuple_element"
+// CHECK-NOT: memopt.sizes
+// CHECK-SAME: -> tensor<256xf32>
+func.func @tuple_aliases(%x: tensor<256xf32>) -> tensor<256xf32> {
+  %a = "mhlo.exponential"(%x) : (tensor<256xf32>) -> tensor<256xf32>
+  %b = "mhlo.negate"(%x) : (tensor<256xf32>) -> tensor<256xf32>
+  %t = "mhlo.tuple"(%a, %b) : (tensor<256xf32>, tensor<256xf32>) -> tuple<tensor<256xf32>, tensor<256xf32>>
+  %e = "mhlo.get_tuple_element"(%t) {index = 0 : i32} : (tuple<tensor<256xf32>, tensor<256xf32>>) -> tensor<256xf32>
+  %s = "mhlo.abs"(%e) : (tensor<256xf32>) -> tensor<256xf32>
+  return %s : tensor<256xf32>
+}

@@ -3,11 +3,13 @@
 #include "memopt/Rewrite/RowBands.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
 #include <tuple>
 
 using namespace memopt;
+using llvm::SmallVector;
 
 RowRange RowRange::hull(RowRange other) const {
   if (other.empty())
@@ -100,7 +102,10 @@ BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
   rows.carriedRows.assign(n, 0);
   // Rows [0, computedEnd[i]) of layer i are done (or needed by nobody).
   std::vector<int64_t> computedEnd(n, 0);
+  std::vector<std::vector<RowRange>> neededRows;
+  std::vector<std::vector<int64_t>> computedEnds;
   for (RowRange band : bands) {
+
     std::vector<RowRange> needed(n);
     needed[n - 1] = band.clamp(segment.outputHeight());
     std::vector<RowRange> fresh(n);
@@ -121,8 +126,44 @@ BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
     for (unsigned index = 0; index < n; ++index)
       computedEnd[index] = std::max(computedEnd[index], fresh[index].end);
     rows.newRows.push_back(std::move(fresh));
+    neededRows.push_back(std::move(needed));
+    computedEnds.push_back(computedEnd);
+  }
+  // A band holds each layer's rows from the first one it or a later band
+  // reads up to the last one computed so far.
+  rows.windows.assign(bands.size(), std::vector<RowRange>(n));
+  for (unsigned index = 0; index < n; ++index) {
+    std::optional<int64_t> keepFrom;
+    for (unsigned band = bands.size(); band-- > 0;) {
+      RowRange needed = neededRows[band][index];
+      if (!needed.empty())
+        keepFrom = std::min(keepFrom.value_or(needed.begin), needed.begin);
+      if (keepFrom && *keepFrom < computedEnds[band][index])
+        rows.windows[band][index] = {*keepFrom, computedEnds[band][index]};
+    }
   }
   return rows;
+}
+
+std::optional<std::string> BoundaryRows::checkWindows() const {
+  for (unsigned band = 0; band < windows.size(); ++band)
+    for (unsigned layer = 0; layer < windows[band].size(); ++layer) {
+      RowRange window = windows[band][layer];
+      RowRange fresh = newRows[band][layer];
+      std::string where = "band " + std::to_string(band) + ", layer " +
+                          std::to_string(layer);
+      if (!fresh.empty() &&
+          (fresh.end != window.end || fresh.begin < window.begin))
+        return where + ": its new rows do not end its window";
+      int64_t carried = carriedIn(band, layer);
+      if (carried == 0)
+        continue;
+      RowRange previous = band ? windows[band - 1][layer] : RowRange{};
+      if (previous.begin > window.begin ||
+          previous.end < window.begin + carried)
+        return where + ": it carries rows the band before did not hold";
+    }
+  return std::nullopt;
 }
 
 /// The largest working set of one band: `rows[i]` output rows of layer i,
@@ -189,13 +230,23 @@ BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
     }
   } else {
     BoundaryRows rows = boundaryPassingRows(segment, bands);
+    // A band holds each layer's window: the rows it carries in, live across
+    // the whole loop, then its new rows.
+    std::vector<int64_t> carried(n, 0);
+    for (unsigned band = 0; band < bands.size(); ++band)
+      for (unsigned index = 0; index < n; ++index)
+        carried[index] =
+            std::max(carried[index], rows.carriedIn(band, index));
     int64_t carriedBytes = 0;
     for (unsigned index = 0; index + 1 < n; ++index)
-      carriedBytes +=
-          rows.carriedRows[index] * segment.layers[index].outputRowBytes;
-    for (const std::vector<RowRange> &fresh : rows.newRows) {
+      carriedBytes += carried[index] * segment.layers[index].outputRowBytes;
+    for (unsigned band = 0; band < bands.size(); ++band) {
+      const std::vector<RowRange> &fresh = rows.newRows[band];
+      std::vector<int64_t> carriedIn(n);
+      for (unsigned index = 0; index < n; ++index)
+        carriedIn[index] = rows.carriedIn(band, index);
       bandPeak =
-          std::max(bandPeak, bandWorkingSet(segment, fresh, rows.carriedRows));
+          std::max(bandPeak, bandWorkingSet(segment, fresh, carriedIn));
       for (unsigned index = 0; index < n; ++index)
         estimate.macs +=
             fresh[index].size() * segment.layers[index].macsPerOutputRow;
@@ -218,6 +269,11 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
                     : int64_t(allowed);
   BandChoice best;
   best.estimate = estimateBands(segment, options.mode, height, liveAcrossBytes);
+  SmallVector<BandMode, 2> modes = {options.mode};
+  if (options.anyMode)
+    modes.push_back(options.mode == BandMode::Overlap
+                        ? BandMode::BoundaryPassing
+                        : BandMode::Overlap);
   auto better = [&](const BandEstimate &a, const BandEstimate &b) {
     bool aFits = options.budgetBytes && a.peakBytes <= *options.budgetBytes;
     bool bFits = options.budgetBytes && b.peakBytes <= *options.budgetBytes;
@@ -231,23 +287,28 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
   };
   if (options.fixedBands) {
     int64_t bands = std::clamp<int64_t>(*options.fixedBands, 1, height);
-    best.estimate = estimateBands(
-        segment, options.mode, (height + bands - 1) / bands, liveAcrossBytes);
+    for (auto [index, mode] : llvm::enumerate(modes)) {
+      BandEstimate estimate = estimateBands(
+          segment, mode, (height + bands - 1) / bands, liveAcrossBytes);
+      if (index == 0 || better(estimate, best.estimate))
+        best.estimate = estimate;
+    }
     best.meetsBudget =
         !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
     return best;
   }
-  for (int64_t rowsPerBand = height - 1; rowsPerBand >= 1; --rowsPerBand) {
-    int64_t bands = (height + rowsPerBand - 1) / rowsPerBand;
-    if (bands > options.maxBands)
-      break;
-    BandEstimate estimate =
-        estimateBands(segment, options.mode, rowsPerBand, liveAcrossBytes);
-    if (estimate.addedMacs > allowedMacs)
-      continue;
-    if (better(estimate, best.estimate))
-      best.estimate = estimate;
-  }
+  for (BandMode mode : modes)
+    for (int64_t rowsPerBand = height - 1; rowsPerBand >= 1; --rowsPerBand) {
+      int64_t bands = (height + rowsPerBand - 1) / rowsPerBand;
+      if (bands > options.maxBands)
+        break;
+      BandEstimate estimate =
+          estimateBands(segment, mode, rowsPerBand, liveAcrossBytes);
+      if (estimate.addedMacs > allowedMacs)
+        continue;
+      if (better(estimate, best.estimate))
+        best.estimate = estimate;
+    }
   best.meetsBudget =
       !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
   return best;

@@ -181,12 +181,17 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
     BoundaryRows rows = boundaryPassingRows(segment, bands);
     std::vector<RowSet> computed(n);
     std::vector<int64_t> carried(n, 0);
+    std::vector<std::vector<RowRange>> neededHulls(
+        bands.size(), std::vector<RowRange>(n));
+    std::vector<std::vector<int64_t>> computedEnd(bands.size(),
+                                                  std::vector<int64_t>(n, 0));
     for (unsigned band = 0; band < bands.size(); ++band) {
       std::vector<RowSet> needed(n), fresh(n);
       for (int64_t row = bands[band].begin; row < bands[band].end; ++row)
         needed[n - 1].insert(row);
       for (unsigned index = n; index-- > 0;) {
         RowSet hull = hullOf(needed[index]);
+        neededHulls[band][index] = asRange(hull);
         int64_t kept = 0;
         for (int64_t row : hull) {
           if (computed[index].count(row))
@@ -206,9 +211,29 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
         EXPECT_EQ(rows.newRows[band][index], asRange(fresh[index]))
             << "layer " << index << " band " << band;
         computed[index].insert(fresh[index].begin(), fresh[index].end());
+        computedEnd[band][index] =
+            computed[index].empty() ? 0 : *computed[index].rbegin() + 1;
+      }
+    }
+    // A band holds the rows of each layer from the first one it or a later
+    // band reads up to the last one computed so far.
+    for (unsigned index = 0; index < n; ++index) {
+      std::optional<int64_t> keepFrom;
+      for (unsigned band = bands.size(); band-- > 0;) {
+        if (!neededHulls[band][index].empty())
+          keepFrom = std::min(keepFrom.value_or(neededHulls[band][index].begin),
+                              neededHulls[band][index].begin);
+        RowRange window =
+            keepFrom ? RowRange{*keepFrom, computedEnd[band][index]}
+                     : RowRange{};
+        EXPECT_EQ(rows.windows[band][index], window.empty() ? RowRange{} : window)
+            << "layer " << index << " band " << band;
       }
     }
     EXPECT_EQ(rows.carriedRows, carried);
+    // Each window is its carried rows, all held by the band before, then its
+    // new rows.
+    EXPECT_EQ(rows.checkWindows(), std::nullopt);
     // Every row is computed once, and only rows the full run computes (it
     // may skip rows a stride leaves between bands unread).
     BandEstimate estimate =

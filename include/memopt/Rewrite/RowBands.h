@@ -107,6 +107,20 @@ struct BoundaryRows {
   std::vector<int64_t> carriedRows;
   /// newRows[band][layer]: rows that band computes of that layer's output.
   std::vector<std::vector<RowRange>> newRows;
+  /// windows[band][layer]: the rows of that layer's output the band holds,
+  /// the carried ones (computed by earlier bands) then its new ones; its
+  /// readers in the band read only these. Empty when the band neither
+  /// computes nor reads the layer.
+  std::vector<std::vector<RowRange>> windows;
+
+  /// Rows of `layer` band `band` carries in from the band before.
+  int64_t carriedIn(unsigned band, unsigned layer) const {
+    return windows[band][layer].size() - newRows[band][layer].size();
+  }
+  /// Why the windows cannot be run as carry-then-new-rows tensors, if they
+  /// cannot: new rows not at a window's end, or rows a band carries in that
+  /// the band before did not hold.
+  std::optional<std::string> checkWindows() const;
 };
 BoundaryRows boundaryPassingRows(const RowSegment &segment,
                                  llvm::ArrayRef<RowRange> bands);
@@ -140,6 +154,9 @@ BandEstimate estimateBands(const RowSegment &segment, BandMode mode,
 /// How to choose the band count.
 struct BandChoiceOptions {
   BandMode mode = BandMode::Overlap;
+  /// Consider both modes (`mode` only breaks ties): boundary passing adds
+  /// no compute, overlap carries nothing from band to band.
+  bool anyMode = false;
   /// Bytes the peak should not exceed; none to minimise the peak.
   std::optional<int64_t> budgetBytes;
   /// Largest added compute, as a fraction of the segment's MACs.

@@ -25,6 +25,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace memopt {
@@ -43,8 +44,10 @@ struct RowOp {
   /// Kernel, stride, dilation and padding along H, heights, sizes; inputs
   /// are filled in once the run is known.
   RowLayer layer;
-  /// Operands whose rows it reads through that mapping (feature maps).
+  /// Operands whose rows it reads through that mapping (feature maps), and
+  /// their operand numbers.
   SmallVector<Value, 2> rowOperands;
+  SmallVector<unsigned, 2> rowOperandNumbers;
   /// Whether it only initialises a destination (a fill, a bias broadcast):
   /// it reads no rows and belongs to the segment of the op it initialises.
   bool initOnly = false;
@@ -95,6 +98,7 @@ std::optional<RowOp> describeWindowOp(Operation *op) {
   RowOp row;
   row.op = op;
   row.rowOperands = {image};
+  row.rowOperandNumbers = {0};
   RowLayer &layer = row.layer;
   layer.name = op->getName().getStringRef().str();
   layer.kernel = kernelH;
@@ -135,6 +139,7 @@ std::optional<RowOp> describeRowOp(Operation *op) {
     RowOp row;
     row.op = op;
     row.rowOperands = {pad.getSource()};
+    row.rowOperandNumbers = {0};
     row.layer.name = "tensor.pad";
     row.layer.padTop = low[1];
     row.layer.inputHeight = pad.getSourceType().getDimSize(1);
@@ -158,6 +163,7 @@ std::optional<RowOp> describeRowOp(Operation *op) {
     RowOp row;
     row.op = op;
     row.rowOperands = {slice.getSource()};
+    row.rowOperandNumbers = {0};
     row.view = true;
     row.layer.name = "tensor.extract_slice";
     row.layer.padTop = -offsets[1];
@@ -185,6 +191,7 @@ std::optional<RowOp> describeRowOp(Operation *op) {
     AffineMap map = generic.getMatchingIndexingMap(input);
     if (map.isIdentity() && isStaticNhwc(input->get().getType())) {
       row.rowOperands.push_back(input->get());
+      row.rowOperandNumbers.push_back(input->getOperandNumber());
       continue;
     }
     // Broadcasts that do not index H (a bias) read no rows; anything else
@@ -223,6 +230,426 @@ struct Banded {
   llvm::SmallPtrSet<Operation *, 16> members;
 };
 
+//===----------------------------------------------------------------------===//
+// Boundary passing (LR-CNN's 2PS)
+//===----------------------------------------------------------------------===//
+
+/// Whether `value` is an empty tensor, or made from one by initialisers of
+/// `inits` (fills, bias broadcasts): what a band can rebuild at its size.
+bool isInitChain(Value value, const llvm::SmallPtrSetImpl<Operation *> &inits) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (isa<tensor::EmptyOp>(def))
+      return true;
+    auto dps = dyn_cast<DestinationStyleOpInterface>(def);
+    if (!inits.contains(def) || !dps || dps.getNumDpsInits() != 1)
+      return false;
+    value = dps.getDpsInits()[0];
+  }
+  return false;
+}
+
+/// Why boundary passing cannot run `row`, if it cannot. Each band clones the
+/// op on band-sized operands: a destination the op reads (accumulators,
+/// elementwise ops that read it) must be an empty tensor or initialisers of
+/// one, which the band rebuilds at its size.
+std::optional<std::string>
+boundaryPassingRefusal(const RowOp &row,
+                       const llvm::SmallPtrSetImpl<Operation *> &inits) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(row.op);
+  if (!linalgOp)
+    return std::nullopt;
+  OpOperand *init = linalgOp.getDpsInitOperand(0);
+  if (linalgOp.payloadUsesValueFromOperand(init) &&
+      !isInitChain(init->get(), inits))
+    return "its destination is neither an empty tensor nor a fill or "
+           "broadcast of one";
+  return std::nullopt;
+}
+
+/// The static shape of band `band` of a boundary-passing segment (rows of
+/// each layer it computes, carries in and out, and reads of each window) and
+/// the rows it places in the segment's input and output. Bands with equal
+/// shapes whose placed rows advance by equal steps run as one loop.
+struct BoundaryBandShape {
+  SmallVector<int64_t> shape;
+  SmallVector<int64_t> placed;
+};
+
+/// The input rows `layer` reads to compute `rows`, clamped to its input.
+RowRange readRows(const RowLayer &layer, RowRange rows) {
+  return layer.inputRowsFor(rows).clamp(layer.inputHeight);
+}
+
+/// The shape of `band`, or why the band's rows do not fit the windows.
+FailureOr<BoundaryBandShape> getBoundaryBandShape(const RowSegment &segment,
+                                                  const BoundaryRows &rows,
+                                                  unsigned band,
+                                                  std::string &why) {
+  BoundaryBandShape result;
+  unsigned n = segment.layers.size();
+  unsigned bands = rows.newRows.size();
+  for (unsigned index = 0; index < n; ++index) {
+    const RowLayer &layer = segment.layers[index];
+    RowRange fresh = rows.newRows[band][index];
+    RowRange window = rows.windows[band][index];
+    bool carriesOut = band + 1 < bands && rows.carriedIn(band + 1, index) > 0;
+    result.shape.append(
+        {fresh.size(), rows.carriedIn(band, index),
+         carriesOut ? rows.carriedIn(band + 1, index) : 0,
+         carriesOut ? rows.windows[band + 1][index].begin - window.begin : 0});
+    if (fresh.empty())
+      continue;
+    RowRange reads = readRows(layer, fresh);
+    // Only pads read rows outside their input (their padding).
+    if (layer.padTop <= 0 && !(reads == layer.inputRowsFor(fresh))) {
+      why = "layer '" + layer.name + "' reads rows outside its input";
+      return failure();
+    }
+    for (int input : layer.inputs) {
+      if (input < 0) {
+        result.shape.push_back(reads.size());
+        result.placed.push_back(reads.begin);
+        continue;
+      }
+      RowRange held = rows.windows[band][input];
+      if (!reads.empty() &&
+          (reads.begin < held.begin || reads.end > held.end)) {
+        why = "layer '" + layer.name + "' reads rows band " +
+              std::to_string(band) + " does not hold";
+        return failure();
+      }
+      result.shape.append({reads.begin - held.begin, reads.size()});
+    }
+    if (layer.padTop > 0)
+      result.shape.push_back(reads.begin + layer.padTop - fresh.begin);
+    if (index + 1 == n)
+      result.placed.push_back(fresh.begin);
+  }
+  return result;
+}
+
+/// A tensor of `type` with `rows` rows.
+RankedTensorType withRows(Type type, int64_t rows) {
+  auto tensor = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(tensor.getShape());
+  shape[1] = rows;
+  return tensor.clone(shape);
+}
+
+/// Rows [offset, offset + size) of an NHWC tensor, whole in N, W and C.
+Value extractRows(OpBuilder &builder, Location loc, Value source,
+                  OpFoldResult offset, int64_t size) {
+  auto type = cast<RankedTensorType>(source.getType());
+  if (isConstantIntValue(offset, 0) && size == type.getDimSize(1))
+    return source;
+  SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
+  offsets[1] = offset;
+  SmallVector<OpFoldResult> sizes = {
+      builder.getIndexAttr(type.getDimSize(0)), builder.getIndexAttr(size),
+      builder.getIndexAttr(type.getDimSize(2)),
+      builder.getIndexAttr(type.getDimSize(3))};
+  SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(builder, loc, withRows(type, size),
+                                        source, offsets, sizes, strides);
+}
+
+/// `source` written into `dest` at `offsets` (N, H, W, C).
+Value insertAt(OpBuilder &builder, Location loc, Value source, Value dest,
+               ArrayRef<OpFoldResult> offsets) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t size : type.getShape())
+    sizes.push_back(builder.getIndexAttr(size));
+  SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(builder, loc, source, dest, offsets,
+                                       sizes, strides);
+}
+
+/// Rebuilds the initialisers of `init` (see isInitChain) on an empty tensor
+/// of `type`.
+Value cloneInitChain(OpBuilder &builder, Location loc, Value init,
+                     RankedTensorType type) {
+  Operation *def = init.getDefiningOp();
+  if (isa<tensor::EmptyOp>(def))
+    return tensor::EmptyOp::create(builder, loc, type.getShape(),
+                                   type.getElementType());
+  auto dps = cast<DestinationStyleOpInterface>(def);
+  OpOperand *inner = dps.getDpsInitOperand(0);
+  SmallVector<Value> operands(def->getOperands());
+  operands[inner->getOperandNumber()] =
+      cloneInitChain(builder, loc, inner->get(), type);
+  return clone(builder, def, {type}, operands)->getResult(0);
+}
+
+/// Emits the bands of a boundary-passing segment: bands run in order; each
+/// layer computes only its new rows, reading the window of its input made of
+/// the rows carried from the band before (`tensor.concat`) and the new ones;
+/// the rows the next band reads again are copied into its carry. The first
+/// and last bands whose shapes differ are emitted on their own, the rest as
+/// an `scf.for` whose iter_args are the output and the carries.
+class BoundaryPassingEmitter {
+public:
+  BoundaryPassingEmitter(const Banded &banded, const BoundaryRows &rows)
+      : banded(banded), segment(banded.segment), rows(rows),
+        n(segment.layers.size()) {}
+
+  /// The output of the segment and the ops it carries between bands.
+  struct State {
+    Value output;
+    SmallVector<Value> carries;
+  };
+
+  /// Emits band `band` at the builder's insertion point. In a loop, `iv` is
+  /// the band index and `step` how far each placed row moves per band.
+  State emitBand(OpBuilder &builder, Location loc, unsigned band,
+                 const State &in, Value iv = {},
+                 ArrayRef<int64_t> step = {}) {
+    State out;
+    out.output = in.output;
+    out.carries.assign(n, Value());
+    SmallVector<Value> windows(n);
+    unsigned placedIndex = 0;
+    auto place = [&](int64_t row) -> OpFoldResult {
+      unsigned index = placedIndex++;
+      if (!iv)
+        return builder.getIndexAttr(row);
+      AffineExpr d0 = builder.getAffineDimExpr(0);
+      return affine::makeComposedFoldedAffineApply(
+          builder, loc, d0 * step[index] + (row - int64_t(band) * step[index]),
+          {iv});
+    };
+    for (unsigned index = 0; index < n; ++index) {
+      const RowLayer &layer = segment.layers[index];
+      const RowOp &row = *banded.run->layers[banded.part.first + index];
+      RowRange fresh = rows.newRows[band][index];
+      RowRange window = rows.windows[band][index];
+      int64_t carriedIn = rows.carriedIn(band, index);
+      Type resultType = row.op->getResultTypes()[0];
+      if (!fresh.empty()) {
+        RowRange reads = readRows(layer, fresh);
+        SmallVector<Value, 2> slices;
+        for (auto [operand, input] :
+             llvm::zip_equal(row.rowOperands, layer.inputs)) {
+          if (reads.empty()) {
+            slices.push_back(Value());
+            continue;
+          }
+          if (input < 0) {
+            slices.push_back(extractRows(builder, loc, operand,
+                                         place(reads.begin), reads.size()));
+            continue;
+          }
+          slices.push_back(extractRows(
+              builder, loc, windows[input],
+              builder.getIndexAttr(reads.begin -
+                                   rows.windows[band][input].begin),
+              reads.size()));
+        }
+        Value result =
+            emitLayer(builder, loc, row, withRows(resultType, fresh.size()),
+                      slices, reads.begin + layer.padTop - fresh.begin);
+        if (index + 1 == n) {
+          out.output = insertAt(builder, loc, result, in.output,
+                                {builder.getIndexAttr(0), place(fresh.begin),
+                                 builder.getIndexAttr(0),
+                                 builder.getIndexAttr(0)});
+          continue;
+        }
+        windows[index] =
+            carriedIn > 0
+                ? tensor::ConcatOp::create(builder, loc, /*dim=*/1,
+                                           ValueRange{in.carries[index],
+                                                      result})
+                      .getResult()
+                : result;
+      } else {
+        windows[index] = in.carries[index];
+      }
+      if (band + 1 == rows.newRows.size())
+        continue;
+      int64_t carriedOut = rows.carriedIn(band + 1, index);
+      if (carriedOut == 0)
+        continue;
+      // The rows the next band reads again, copied out of the window so that
+      // it dies after its last reader; in a loop, into the carry's buffer.
+      Value kept = extractRows(
+          builder, loc, windows[index],
+          builder.getIndexAttr(rows.windows[band + 1][index].begin -
+                               window.begin),
+          carriedOut);
+      Value dest = in.carries[index];
+      if (!dest || dest.getType() != kept.getType())
+        dest = tensor::EmptyOp::create(
+            builder, loc, cast<RankedTensorType>(kept.getType()).getShape(),
+            getElementTypeOrSelf(kept.getType()));
+      out.carries[index] =
+          linalg::CopyOp::create(builder, loc, kept, dest).getResult(0);
+    }
+    return out;
+  }
+
+private:
+  /// One layer's new rows, of `type`, from `slices` of its row operands
+  /// (null where a pad reads only padding). A pad places its source rows at
+  /// `padOffset` rows into the band.
+  Value emitLayer(OpBuilder &builder, Location loc, const RowOp &row,
+                  RankedTensorType type, ArrayRef<Value> slices,
+                  int64_t padOffset) {
+    if (auto pad = dyn_cast<tensor::PadOp>(row.op)) {
+      Value value = pad.getConstantPaddingValue();
+      if (value.getParentRegion() == &pad.getRegion())
+        value = builder.clone(*value.getDefiningOp())->getResult(0);
+      Value band = tensor::EmptyOp::create(builder, loc, type.getShape(),
+                                           type.getElementType());
+      band = linalg::FillOp::create(builder, loc, value, band).getResult(0);
+      if (!slices[0])
+        return band;
+      int64_t left = pad.getStaticLow()[2];
+      return insertAt(builder, loc, slices[0], band,
+                      {builder.getIndexAttr(0), builder.getIndexAttr(padOffset),
+                       builder.getIndexAttr(left), builder.getIndexAttr(0)});
+    }
+    if (auto crop = dyn_cast<tensor::ExtractSliceOp>(row.op)) {
+      SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
+      offsets[2] = builder.getIndexAttr(crop.getStaticOffsets()[2]);
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t size : type.getShape())
+        sizes.push_back(builder.getIndexAttr(size));
+      SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+      return tensor::ExtractSliceOp::create(builder, loc, type, slices[0],
+                                            offsets, sizes, strides);
+    }
+    auto linalgOp = cast<linalg::LinalgOp>(row.op);
+    OpOperand *init = linalgOp.getDpsInitOperand(0);
+    SmallVector<Value> operands(row.op->getOperands());
+    for (auto [number, slice] : llvm::zip_equal(row.rowOperandNumbers, slices))
+      operands[number] = slice;
+    operands[init->getOperandNumber()] =
+        linalgOp.payloadUsesValueFromOperand(init)
+            ? cloneInitChain(builder, loc, init->get(), type)
+            : tensor::EmptyOp::create(builder, loc, type.getShape(),
+                                      type.getElementType())
+                  .getResult();
+    return clone(builder, row.op, {type}, operands)->getResult(0);
+  }
+
+  const Banded &banded;
+  const RowSegment &segment;
+  const BoundaryRows &rows;
+  unsigned n;
+};
+
+/// Rewrites a segment into boundary passing; returns the loop over its bands
+/// (or its last op when every band has a shape of its own), or why not.
+FailureOr<Operation *> bandSegmentBoundary(RewriterBase &rewriter,
+                                           const Banded &banded,
+                                           std::string &why) {
+  const RowSegment &segment = banded.segment;
+  std::vector<RowRange> bands = partitionRows(
+      segment.outputHeight(), banded.part.choice.estimate.rowsPerBand);
+  BoundaryRows rows = boundaryPassingRows(segment, bands);
+  if (std::optional<std::string> problem = rows.checkWindows()) {
+    why = *problem;
+    return failure();
+  }
+  SmallVector<BoundaryBandShape> shapes;
+  for (unsigned band = 0; band < bands.size(); ++band) {
+    FailureOr<BoundaryBandShape> shape =
+        getBoundaryBandShape(segment, rows, band, why);
+    if (failed(shape))
+      return failure();
+    shapes.push_back(std::move(*shape));
+  }
+  // The longest run of bands of one shape whose placed rows move by equal
+  // steps: [loopBegin, loopEnd).
+  auto stepBetween = [&](unsigned band) {
+    SmallVector<int64_t> step;
+    for (auto [next, here] :
+         llvm::zip_equal(shapes[band + 1].placed, shapes[band].placed))
+      step.push_back(next - here);
+    return step;
+  };
+  unsigned loopBegin = 0, loopEnd = 0;
+  for (unsigned begin = 0; begin < bands.size();) {
+    unsigned end = begin + 1;
+    while (end < bands.size() && shapes[end].shape == shapes[begin].shape &&
+           (end == begin + 1 || stepBetween(end - 1) == stepBetween(begin)))
+      ++end;
+    if (end - begin > loopEnd - loopBegin) {
+      loopBegin = begin;
+      loopEnd = end;
+    }
+    begin = end == begin + 1 ? end : end - 1;
+  }
+  if (loopEnd - loopBegin < 2)
+    loopBegin = loopEnd = 0;
+
+  Operation *last = banded.run->layers[banded.part.last]->op;
+  Location loc = last->getLoc();
+  rewriter.setInsertionPoint(last);
+  auto outputType = cast<RankedTensorType>(last->getResultTypes()[0]);
+  BoundaryPassingEmitter emitter(banded, rows);
+  BoundaryPassingEmitter::State state;
+  state.output = tensor::EmptyOp::create(rewriter, loc, outputType.getShape(),
+                                         outputType.getElementType());
+  state.carries.assign(segment.layers.size(), Value());
+  for (unsigned band = 0; band < loopBegin; ++band)
+    state = emitter.emitBand(rewriter, loc, band, state);
+  Operation *anchor = last;
+  if (loopEnd > loopBegin) {
+    SmallVector<int64_t> step = stepBetween(loopBegin);
+    SmallVector<Value> inits = {state.output};
+    SmallVector<unsigned> carried;
+    for (auto [index, carry] : llvm::enumerate(state.carries))
+      if (carry) {
+        inits.push_back(carry);
+        carried.push_back(index);
+      }
+    Value lower = arith::ConstantIndexOp::create(rewriter, loc, loopBegin);
+    Value upper = arith::ConstantIndexOp::create(rewriter, loc, loopEnd);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, lower, upper, one, inits,
+        [&](OpBuilder &builder, Location loc, Value iv, ValueRange args) {
+          BoundaryPassingEmitter::State in;
+          in.output = args[0];
+          in.carries.assign(segment.layers.size(), Value());
+          for (auto [index, arg] : llvm::zip_equal(carried, args.drop_front()))
+            in.carries[index] = arg;
+          BoundaryPassingEmitter::State out =
+              emitter.emitBand(builder, loc, loopBegin, in, iv, step);
+          SmallVector<Value> yielded = {out.output};
+          for (unsigned index : carried)
+            yielded.push_back(out.carries[index]);
+          scf::YieldOp::create(builder, loc, yielded);
+        });
+    anchor = loop;
+    state.output = loop.getResult(0);
+    for (auto [index, result] :
+         llvm::zip_equal(carried, loop.getResults().drop_front()))
+      state.carries[index] = result;
+  }
+  for (unsigned band = loopEnd; band < bands.size(); ++band)
+    state = emitter.emitBand(rewriter, loc, band, state);
+  rewriter.replaceAllUsesWith(last->getResult(0), state.output);
+  // The segment's ops are dead now, and so are the empty tensors they
+  // wrote into.
+  llvm::SetVector<Operation *> empties;
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::reverse(*last->getBlock()))) {
+    if (!banded.members.contains(&op) || !op.use_empty())
+      continue;
+    for (Value operand : op.getOperands())
+      if (auto empty = operand.getDefiningOp<tensor::EmptyOp>())
+        empties.insert(empty);
+    rewriter.eraseOp(&op);
+  }
+  for (Operation *empty : empties)
+    if (empty->use_empty())
+      rewriter.eraseOp(empty);
+  return anchor == last ? state.output.getDefiningOp() : anchor;
+}
+
 struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
   using Base::Base;
 
@@ -235,6 +662,12 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       getOperation()->emitError()
           << "memopt-row-bands: bands, budget and max-added-compute must "
              "not be negative";
+      return signalPassFailure();
+    }
+    if (mode != "overlap" && mode != "boundary" && mode != "auto") {
+      getOperation()->emitError()
+          << "memopt-row-bands: mode must be overlap, boundary or auto, not '"
+          << mode << "'";
       return signalPassFailure();
     }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
@@ -372,15 +805,21 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       options.budgetBytes = budget;
     if (bands > 0)
       options.fixedBands = bands;
+    if (mode != "overlap")
+      options.mode = BandMode::BoundaryPassing;
+    options.anyMode = mode == "auto";
     SmallVector<Banded> work;
     for (Run &run : runs) {
+      std::optional<BandChoiceOptions> runOptions = optionsForRun(run, options);
+      if (!runOptions)
+        continue;
       RowSegment segment;
       for (RowOp *row : run.layers)
         segment.layers.push_back(row->layer);
       int64_t inputBytes =
           isa<BlockArgument>(run.input) ? 0 : bytesOf(run.input);
       SegmentPlan plan =
-          planSegments(segment, inputBytes, options, run.mustEnd);
+          planSegments(segment, inputBytes, *runOptions, run.mustEnd);
       for (const SegmentPlan::Part &part : plan.parts) {
         if (part.choice.estimate.bands <= 1)
           continue;
@@ -421,12 +860,16 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     // loop captures.
     SmallVector<std::pair<Operation *, std::string>> remarks;
     for (Banded &banded : llvm::reverse(work)) {
-      FailureOr<Operation *> loop = bandSegment(rewriter, banded);
+      std::string why;
+      FailureOr<Operation *> loop =
+          banded.part.choice.estimate.mode == BandMode::Overlap
+              ? bandSegment(rewriter, banded)
+              : bandSegmentBoundary(rewriter, banded, why);
       if (failed(loop))
         return restore(
             "tiling the segment ending at '" +
             banded.run->layers[banded.part.last]->op->getName().getStringRef() +
-            "' failed");
+            "' failed" + (why.empty() ? "" : ": " + why));
       remarks.push_back({*loop, describe(banded)});
     }
     if (std::optional<std::string> error = getVerifierError(function))
@@ -453,6 +896,34 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     function->removeAttr(attr_names::kSummary);
   }
 
+  /// The band choice options for `run`: boundary passing only where every op
+  /// of the run allows it. With mode=boundary, a run some op refuses gets a
+  /// remark naming the op and is left as it is (none returned); with
+  /// mode=auto it is banded in overlap mode.
+  std::optional<BandChoiceOptions>
+  optionsForRun(const Run &run, const BandChoiceOptions &options) {
+    if (options.mode == BandMode::Overlap)
+      return options;
+    llvm::SmallPtrSet<Operation *, 16> inits;
+    for (RowOp *init : run.inits)
+      inits.insert(init->op);
+    for (RowOp *row : run.layers) {
+      std::optional<std::string> refusal = boundaryPassingRefusal(*row, inits);
+      if (!refusal)
+        continue;
+      if (!options.anyMode) {
+        row->op->emitRemark()
+            << "memopt-row-bands: not banded by boundary passing: " << *refusal;
+        return std::nullopt;
+      }
+      BandChoiceOptions overlap = options;
+      overlap.mode = BandMode::Overlap;
+      overlap.anyMode = false;
+      return overlap;
+    }
+    return options;
+  }
+
   /// The remark of a banded segment: its ops, bands, estimated peaks and
   /// added compute.
   static std::string describe(const Banded &banded) {
@@ -467,7 +938,9 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     os << "memopt-row-bands: segment of " << banded.segment.layers.size()
        << " ops from '" << banded.segment.layers.front().name << "' to '"
        << banded.segment.layers.back().name << "': " << estimate.bands
-       << " bands of " << estimate.rowsPerBand << " rows (overlap); "
+       << " bands of " << estimate.rowsPerBand << " rows ("
+       << (estimate.mode == BandMode::Overlap ? "overlap" : "boundary passing")
+       << "); "
        << "estimated peak " << unbanded << " -> " << estimate.peakBytes
        << " bytes; added MACs " << estimate.addedMacs << " of " << macs;
     if (macs > 0)

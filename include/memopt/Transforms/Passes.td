@@ -347,6 +347,11 @@ def MemOptRowBands : Pass<"memopt-row-bands"> {
            "minimise the peak)">,
     Option<"maxAddedCompute", "max-added-compute", "double", "0.15",
            "Largest added MACs per segment, as a fraction of its MACs">,
+    Option<"mode", "mode", "std::string", "\"overlap\"",
+           "overlap (bands recompute their halos), boundary (bands run in "
+           "order and pass on the rows the next one reads again) or auto "
+           "(the lower estimated peak; with budget=, the least added "
+           "compute)">,
   ];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect",

@@ -6,6 +6,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 using namespace memopt;
@@ -338,8 +339,13 @@ SegmentPlan memopt::planSegments(const RowSegment &run, int64_t runInputBytes,
                                  const BandChoiceOptions &options,
                                  const std::vector<bool> &mustEnd) {
   unsigned n = run.layers.size();
-  auto outputBytes = [&](unsigned index) {
+  // A layer of no bytes is a view: the map it views stays live with it.
+  std::function<int64_t(int)> outputBytes = [&](int index) -> int64_t {
+    if (index < 0)
+      return runInputBytes;
     const RowLayer &layer = run.layers[index];
+    if (layer.outputRowBytes == 0 && !layer.inputs.empty())
+      return outputBytes(layer.inputs.front());
     return layer.outputRowBytes * layer.outputHeight;
   };
   // Segment boundaries: before the first layer (-1) and after each cut.

@@ -203,6 +203,71 @@ std::optional<RowOp> describeRowOp(Operation *op) {
   return row;
 }
 
+/// Describes the row ops only boundary passing bands (upstream tiling
+/// cannot fuse through the reshape): a depthwise convolution with a channel
+/// multiplier (`linalg.depthwise_conv_2d_nhwc_hwcm`, NHWCM result, what
+/// tosa-to-linalg emits for every depthwise convolution) and the
+/// `tensor.collapse_shape` of its C and M dimensions, a view; and the fills of
+/// its destination.
+std::optional<RowOp> describeMultiplierRowOp(Operation *op) {
+  if (op->getNumResults() != 1)
+    return std::nullopt;
+  auto isStatic = [](Type type, int64_t rank) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return tensor && tensor.getRank() == rank && tensor.hasStaticShape();
+  };
+  // The fill that initialises its destination.
+  if (isa<linalg::FillOp>(op) && isStatic(op->getResultTypes()[0], 5)) {
+    RowOp row;
+    row.op = op;
+    row.initOnly = true;
+    return row;
+  }
+  if (auto conv = dyn_cast<linalg::DepthwiseConv2DNhwcHwcmOp>(op)) {
+    Value image = conv.getDpsInputs()[0];
+    Value filter = conv.getDpsInputs()[1];
+    if (!isStatic(image.getType(), 4) || !isStatic(filter.getType(), 4) ||
+        !isStatic(op->getResultTypes()[0], 5))
+      return std::nullopt;
+    auto filterShape = cast<RankedTensorType>(filter.getType()).getShape();
+    auto outType = cast<RankedTensorType>(op->getResultTypes()[0]);
+    RowOp row;
+    row.op = op;
+    row.rowOperands = {image};
+    row.rowOperandNumbers = {0};
+    RowLayer &layer = row.layer;
+    layer.name = op->getName().getStringRef().str();
+    layer.kernel = filterShape[0];
+    layer.stride = getWindowAttr(op, "strides", 0);
+    layer.dilation = getWindowAttr(op, "dilations", 0);
+    layer.inputHeight = cast<RankedTensorType>(image.getType()).getDimSize(1);
+    layer.outputHeight = outType.getDimSize(1);
+    layer.macsPerOutputRow = outType.getNumElements() /
+                             layer.outputHeight * filterShape[0] *
+                             filterShape[1];
+    return row;
+  }
+  auto collapse = dyn_cast<tensor::CollapseShapeOp>(op);
+  if (!collapse || !isStatic(collapse.getSrcType(), 5) ||
+      !isStatic(collapse.getResultType(), 4))
+    return std::nullopt;
+  SmallVector<ReassociationIndices> groups =
+      collapse.getReassociationIndices();
+  if (groups.size() != 4 || groups[0] != ReassociationIndices{0} ||
+      groups[1] != ReassociationIndices{1} ||
+      groups[2] != ReassociationIndices{2})
+    return std::nullopt;
+  RowOp row;
+  row.op = op;
+  row.rowOperands = {collapse.getSrc()};
+  row.rowOperandNumbers = {0};
+  row.view = true;
+  row.layer.name = "tensor.collapse_shape";
+  row.layer.inputHeight = row.layer.outputHeight =
+      collapse.getResultType().getDimSize(1);
+  return row;
+}
+
 /// A chain of row ops: its layers in block order and the ops that
 /// initialise their destinations.
 struct Run {
@@ -342,25 +407,25 @@ Value extractRows(OpBuilder &builder, Location loc, Value source,
   auto type = cast<RankedTensorType>(source.getType());
   if (isConstantIntValue(offset, 0) && size == type.getDimSize(1))
     return source;
-  SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
+  SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
   offsets[1] = offset;
-  SmallVector<OpFoldResult> sizes = {
-      builder.getIndexAttr(type.getDimSize(0)), builder.getIndexAttr(size),
-      builder.getIndexAttr(type.getDimSize(2)),
-      builder.getIndexAttr(type.getDimSize(3))};
-  SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t extent : type.getShape())
+    sizes.push_back(builder.getIndexAttr(extent));
+  sizes[1] = builder.getIndexAttr(size);
+  SmallVector<OpFoldResult> strides(type.getRank(), builder.getIndexAttr(1));
   return tensor::ExtractSliceOp::create(builder, loc, withRows(type, size),
                                         source, offsets, sizes, strides);
 }
 
-/// `source` written into `dest` at `offsets` (N, H, W, C).
+/// `source` written into `dest` at `offsets`.
 Value insertAt(OpBuilder &builder, Location loc, Value source, Value dest,
                ArrayRef<OpFoldResult> offsets) {
   auto type = cast<RankedTensorType>(source.getType());
   SmallVector<OpFoldResult> sizes;
   for (int64_t size : type.getShape())
     sizes.push_back(builder.getIndexAttr(size));
-  SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+  SmallVector<OpFoldResult> strides(type.getRank(), builder.getIndexAttr(1));
   return tensor::InsertSliceOp::create(builder, loc, source, dest, offsets,
                                        sizes, strides);
 }
@@ -449,10 +514,11 @@ public:
             emitLayer(builder, loc, row, withRows(resultType, fresh.size()),
                       slices, reads.begin + layer.padTop - fresh.begin);
         if (index + 1 == n) {
-          out.output = insertAt(builder, loc, result, in.output,
-                                {builder.getIndexAttr(0), place(fresh.begin),
-                                 builder.getIndexAttr(0),
-                                 builder.getIndexAttr(0)});
+          SmallVector<OpFoldResult> offsets(
+              cast<RankedTensorType>(resultType).getRank(),
+              builder.getIndexAttr(0));
+          offsets[1] = place(fresh.begin);
+          out.output = insertAt(builder, loc, result, in.output, offsets);
           continue;
         }
         windows[index] =
@@ -509,6 +575,9 @@ private:
                       {builder.getIndexAttr(0), builder.getIndexAttr(padOffset),
                        builder.getIndexAttr(left), builder.getIndexAttr(0)});
     }
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(row.op))
+      return tensor::CollapseShapeOp::create(
+          builder, loc, type, slices[0], collapse.getReassociationIndices());
     if (auto crop = dyn_cast<tensor::ExtractSliceOp>(row.op)) {
       SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
       offsets[2] = builder.getIndexAttr(crop.getStaticOffsets()[2]);
@@ -681,13 +750,18 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
 
   /// Groups the row ops of `block` into runs connected by their values;
   /// refused runs get a remark and are dropped.
-  SmallVector<Run> findRuns(Block &block, std::vector<RowOp> &rowOps) {
+  SmallVector<Run> findRuns(Block &block, std::vector<RowOp> &rowOps,
+                           bool withMultiplierOps) {
     DenseMap<Operation *, unsigned> indexOf;
-    for (Operation &op : block)
-      if (std::optional<RowOp> row = describeRowOp(&op)) {
+    for (Operation &op : block) {
+      std::optional<RowOp> row = describeRowOp(&op);
+      if (!row && withMultiplierOps)
+        row = describeMultiplierRowOp(&op);
+      if (row) {
         indexOf[&op] = rowOps.size();
         rowOps.push_back(std::move(*row));
       }
+    }
     llvm::EquivalenceClasses<unsigned> classes;
     for (unsigned index = 0; index < rowOps.size(); ++index) {
       classes.insert(index);
@@ -797,7 +871,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     int64_t peakBefore =
         computeProfile(before->graph, inputOrder(before->graph)).peakBytes;
     std::vector<RowOp> rowOps;
-    SmallVector<Run> runs = findRuns(*before->block, rowOps);
+    SmallVector<Run> runs =
+        findRuns(*before->block, rowOps, /*withMultiplierOps=*/mode != "overlap");
 
     BandChoiceOptions options;
     options.maxAddedMacsRatio = maxAddedCompute;
@@ -907,11 +982,15 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     llvm::SmallPtrSet<Operation *, 16> inits;
     for (RowOp *init : run.inits)
       inits.insert(init->op);
+    bool boundaryOnly = llvm::any_of(run.layers, [](RowOp *row) {
+      return isa<linalg::DepthwiseConv2DNhwcHwcmOp, tensor::CollapseShapeOp>(
+          row->op);
+    });
     for (RowOp *row : run.layers) {
       std::optional<std::string> refusal = boundaryPassingRefusal(*row, inits);
       if (!refusal)
         continue;
-      if (!options.anyMode) {
+      if (!options.anyMode || boundaryOnly) {
         row->op->emitRemark()
             << "memopt-row-bands: not banded by boundary passing: " << *refusal;
         return std::nullopt;
@@ -921,7 +1000,11 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       overlap.anyMode = false;
       return overlap;
     }
-    return options;
+    if (!boundaryOnly)
+      return options;
+    BandChoiceOptions boundary = options;
+    boundary.anyMode = false;
+    return boundary;
   }
 
   /// The remark of a banded segment: its ops, bands, estimated peaks and

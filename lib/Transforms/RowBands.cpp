@@ -510,9 +510,15 @@ public:
                                    rows.windows[band][input].begin),
               reads.size()));
         }
-        Value result =
-            emitLayer(builder, loc, row, withRows(resultType, fresh.size()),
-                      slices, reads.begin + layer.padTop - fresh.begin);
+        // A pad writes its new rows straight into its window, after the
+        // carried ones.
+        Value carry = isa<tensor::PadOp>(row.op) && carriedIn > 0
+                          ? in.carries[index]
+                          : Value();
+        Value result = emitLayer(
+            builder, loc, row,
+            withRows(resultType, fresh.size() + (carry ? carriedIn : 0)),
+            slices, reads.begin + layer.padTop - fresh.begin, carry);
         if (index + 1 == n) {
           SmallVector<OpFoldResult> offsets(
               cast<RankedTensorType>(resultType).getRank(),
@@ -522,7 +528,7 @@ public:
           continue;
         }
         windows[index] =
-            carriedIn > 0
+            carriedIn > 0 && !carry
                 ? tensor::ConcatOp::create(builder, loc, /*dim=*/1,
                                            ValueRange{in.carries[index],
                                                       result})
@@ -557,10 +563,11 @@ public:
 private:
   /// One layer's new rows, of `type`, from `slices` of its row operands
   /// (null where a pad reads only padding). A pad places its source rows at
-  /// `padOffset` rows into the band.
+  /// `padOffset` rows into its new rows, which follow the rows of `carry`
+  /// when there is one.
   Value emitLayer(OpBuilder &builder, Location loc, const RowOp &row,
                   RankedTensorType type, ArrayRef<Value> slices,
-                  int64_t padOffset) {
+                  int64_t padOffset, Value carry) {
     if (auto pad = dyn_cast<tensor::PadOp>(row.op)) {
       Value value = pad.getConstantPaddingValue();
       if (value.getParentRegion() == &pad.getRegion())
@@ -568,12 +575,17 @@ private:
       Value band = tensor::EmptyOp::create(builder, loc, type.getShape(),
                                            type.getElementType());
       band = linalg::FillOp::create(builder, loc, value, band).getResult(0);
+      SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
+      int64_t carried = 0;
+      if (carry) {
+        band = insertAt(builder, loc, carry, band, offsets);
+        carried = cast<RankedTensorType>(carry.getType()).getDimSize(1);
+      }
       if (!slices[0])
         return band;
-      int64_t left = pad.getStaticLow()[2];
-      return insertAt(builder, loc, slices[0], band,
-                      {builder.getIndexAttr(0), builder.getIndexAttr(padOffset),
-                       builder.getIndexAttr(left), builder.getIndexAttr(0)});
+      offsets[1] = builder.getIndexAttr(carried + padOffset);
+      offsets[2] = builder.getIndexAttr(pad.getStaticLow()[2]);
+      return insertAt(builder, loc, slices[0], band, offsets);
     }
     if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(row.op))
       return tensor::CollapseShapeOp::create(

@@ -146,6 +146,78 @@ BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
   return rows;
 }
 
+BoundaryRows memopt::pacedBoundaryRows(const RowSegment &segment,
+                                       int64_t rowsPerBand) {
+  unsigned n = segment.layers.size();
+  // The stride product from the segment input to its output.
+  int64_t stride = 1;
+  for (int index = n - 1; index >= 0;
+       index = segment.layers[index].inputs.front())
+    stride *= segment.layers[index].stride;
+  std::vector<std::vector<int>> readers(n);
+  for (unsigned index = 0; index < n; ++index)
+    for (int input : segment.layers[index].inputs)
+      if (input >= 0)
+        readers[input].push_back(index);
+  BoundaryRows rows;
+  rows.carriedRows.assign(n, 0);
+  // Rows [0, done[i]) of layer i are computed.
+  std::vector<int64_t> done(n, 0);
+  // Each band makes at least one more input row available; past every
+  // map's end plus its padding nothing is left to wait for.
+  int64_t lastBand = 2;
+  for (const RowLayer &layer : segment.layers)
+    lastBand += layer.inputHeight + layer.effectiveKernel();
+  for (int64_t band = 0;
+       done[n - 1] < segment.outputHeight() && band < lastBand; ++band) {
+    int64_t available = (band + 1) * rowsPerBand * stride;
+    std::vector<int64_t> reach(n);
+    std::vector<RowRange> fresh(n);
+    for (unsigned index = 0; index < n; ++index) {
+      const RowLayer &layer = segment.layers[index];
+      int64_t computable = std::numeric_limits<int64_t>::max();
+      for (int input : layer.inputs) {
+        int64_t inputReach = input < 0 ? available : reach[input];
+        // Output row r reads input rows up to r*s - p + k_eff.
+        int64_t last = inputReach + layer.padTop - layer.effectiveKernel();
+        int64_t count = last < 0 ? 0 : last / layer.stride + 1;
+        computable = std::min(computable, count);
+      }
+      // Rows past the map's end are its readers' bottom padding: the reach
+      // goes on.
+      reach[index] = computable;
+      int64_t end =
+          std::max(done[index], std::min(computable, layer.outputHeight));
+      fresh[index] = {done[index], end};
+      if (fresh[index].empty())
+        fresh[index] = {};
+    }
+    rows.newRows.push_back(fresh);
+    std::vector<RowRange> windows(n);
+    for (unsigned index = 0; index < n; ++index) {
+      int64_t end = std::max(done[index], fresh[index].end);
+      // Readers read next from the first input row of their next new row.
+      int64_t keep = end;
+      for (int reader : readers[index]) {
+        const RowLayer &layer = segment.layers[reader];
+        keep = std::min(keep, std::clamp<int64_t>(done[reader] * layer.stride -
+                                                      layer.padTop,
+                                                  0, end));
+      }
+      keep = std::min(keep, fresh[index].empty() ? end : fresh[index].begin);
+      windows[index] = RowRange{keep, end}.empty() ? RowRange{}
+                                                   : RowRange{keep, end};
+      rows.carriedRows[index] =
+          std::max(rows.carriedRows[index],
+                   windows[index].size() - fresh[index].size());
+    }
+    rows.windows.push_back(std::move(windows));
+    for (unsigned index = 0; index < n; ++index)
+      done[index] = std::max(done[index], fresh[index].end);
+  }
+  return rows;
+}
+
 std::optional<std::string> BoundaryRows::checkWindows() const {
   for (unsigned band = 0; band < windows.size(); ++band)
     for (unsigned layer = 0; layer < windows[band].size(); ++layer) {
@@ -197,6 +269,40 @@ static int64_t bandWorkingSet(const RowSegment &segment,
   return peak;
 }
 
+/// The band peak (carried rows, live across the loop, and the largest band
+/// working set) and the MACs of boundary passing by `rows`.
+static std::pair<int64_t, int64_t> boundaryCost(const RowSegment &segment,
+                                                const BoundaryRows &rows) {
+  unsigned n = segment.layers.size();
+  // A band holds each layer's window: the rows it carries in, live across
+  // the whole loop, then its new rows.
+  std::vector<int64_t> carried(n, 0);
+  for (unsigned band = 0; band < rows.newRows.size(); ++band)
+    for (unsigned index = 0; index < n; ++index)
+      carried[index] = std::max(carried[index], rows.carriedIn(band, index));
+  int64_t peak = 0, macs = 0;
+  for (unsigned band = 0; band < rows.newRows.size(); ++band) {
+    const std::vector<RowRange> &fresh = rows.newRows[band];
+    std::vector<int64_t> carriedIn(n);
+    for (unsigned index = 0; index < n; ++index)
+      carriedIn[index] = rows.carriedIn(band, index);
+    peak = std::max(peak, bandWorkingSet(segment, fresh, carriedIn));
+    for (unsigned index = 0; index < n; ++index)
+      macs += fresh[index].size() * segment.layers[index].macsPerOutputRow;
+  }
+  for (unsigned index = 0; index + 1 < n; ++index)
+    peak += carried[index] * segment.layers[index].outputRowBytes;
+  return {peak, macs};
+}
+
+BoundaryRows memopt::boundaryRowsFor(const RowSegment &segment,
+                                     const BandEstimate &estimate) {
+  if (estimate.paced)
+    return pacedBoundaryRows(segment, estimate.rowsPerBand);
+  return boundaryPassingRows(
+      segment, partitionRows(segment.outputHeight(), estimate.rowsPerBand));
+}
+
 BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
                                    int64_t rowsPerBand,
                                    int64_t liveAcrossBytes) {
@@ -230,29 +336,19 @@ BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
                          segment.layers[index].macsPerOutputRow;
     }
   } else {
-    BoundaryRows rows = boundaryPassingRows(segment, bands);
-    // A band holds each layer's window: the rows it carries in, live across
-    // the whole loop, then its new rows.
-    std::vector<int64_t> carried(n, 0);
-    for (unsigned band = 0; band < bands.size(); ++band)
-      for (unsigned index = 0; index < n; ++index)
-        carried[index] =
-            std::max(carried[index], rows.carriedIn(band, index));
-    int64_t carriedBytes = 0;
-    for (unsigned index = 0; index + 1 < n; ++index)
-      carriedBytes += carried[index] * segment.layers[index].outputRowBytes;
-    for (unsigned band = 0; band < bands.size(); ++band) {
-      const std::vector<RowRange> &fresh = rows.newRows[band];
-      std::vector<int64_t> carriedIn(n);
-      for (unsigned index = 0; index < n; ++index)
-        carriedIn[index] = rows.carriedIn(band, index);
-      bandPeak =
-          std::max(bandPeak, bandWorkingSet(segment, fresh, carriedIn));
-      for (unsigned index = 0; index < n; ++index)
-        estimate.macs +=
-            fresh[index].size() * segment.layers[index].macsPerOutputRow;
+    // Both schedules of boundary passing; the one of the lower peak, then
+    // of less compute.
+    for (bool paced : {false, true}) {
+      BoundaryRows rows = paced ? pacedBoundaryRows(segment, rowsPerBand)
+                                : boundaryPassingRows(segment, bands);
+      auto [peak, macs] = boundaryCost(segment, rows);
+      if (paced && std::tie(peak, macs) >= std::tie(bandPeak, estimate.macs))
+        continue;
+      bandPeak = peak;
+      estimate.macs = macs;
+      estimate.paced = paced;
+      estimate.bands = rows.newRows.size();
     }
-    bandPeak += carriedBytes;
   }
   estimate.peakBytes = liveAcrossBytes + bandPeak;
   estimate.addedMacs = estimate.macs - segment.macs();

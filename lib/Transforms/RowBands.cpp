@@ -626,15 +626,21 @@ FailureOr<Operation *> bandSegmentBoundary(RewriterBase &rewriter,
                                            const Banded &banded,
                                            std::string &why) {
   const RowSegment &segment = banded.segment;
-  std::vector<RowRange> bands = partitionRows(
-      segment.outputHeight(), banded.part.choice.estimate.rowsPerBand);
-  BoundaryRows rows = boundaryPassingRows(segment, bands);
+  BoundaryRows rows = boundaryRowsFor(segment, banded.part.choice.estimate);
   if (std::optional<std::string> problem = rows.checkWindows()) {
     why = *problem;
     return failure();
   }
+  int64_t outputRows = 0;
+  for (const std::vector<RowRange> &fresh : rows.newRows)
+    outputRows += fresh.back().size();
+  if (outputRows != segment.outputHeight()) {
+    why = "the bands do not compute every output row";
+    return failure();
+  }
+  unsigned numBands = rows.newRows.size();
   SmallVector<BoundaryBandShape> shapes;
-  for (unsigned band = 0; band < bands.size(); ++band) {
+  for (unsigned band = 0; band < numBands; ++band) {
     FailureOr<BoundaryBandShape> shape =
         getBoundaryBandShape(segment, rows, band, why);
     if (failed(shape))
@@ -651,9 +657,9 @@ FailureOr<Operation *> bandSegmentBoundary(RewriterBase &rewriter,
     return step;
   };
   unsigned loopBegin = 0, loopEnd = 0;
-  for (unsigned begin = 0; begin < bands.size();) {
+  for (unsigned begin = 0; begin < numBands;) {
     unsigned end = begin + 1;
-    while (end < bands.size() && shapes[end].shape == shapes[begin].shape &&
+    while (end < numBands && shapes[end].shape == shapes[begin].shape &&
            (end == begin + 1 || stepBetween(end - 1) == stepBetween(begin)))
       ++end;
     if (end - begin > loopEnd - loopBegin) {
@@ -710,7 +716,7 @@ FailureOr<Operation *> bandSegmentBoundary(RewriterBase &rewriter,
          llvm::zip_equal(carried, loop.getResults().drop_front()))
       state.carries[index] = result;
   }
-  for (unsigned band = loopEnd; band < bands.size(); ++band)
+  for (unsigned band = loopEnd; band < numBands; ++band)
     state = emitter.emitBand(rewriter, loc, band, state);
   rewriter.replaceAllUsesWith(last->getResult(0), state.output);
   // The segment's ops are dead now, and so are the empty tensors they
@@ -895,7 +901,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     if (mode != "overlap")
       options.mode = BandMode::BoundaryPassing;
     options.anyMode = mode == "auto";
-    SmallVector<Banded> work;
+    SmallVector<Banded, 4> work;
     for (Run &run : runs) {
       std::optional<BandChoiceOptions> runOptions = optionsForRun(run, options);
       if (!runOptions)

@@ -246,7 +246,66 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
       fullMacs += int64_t(computed[index].size()) *
                   segment.layers[index].macsPerOutputRow;
     }
-    EXPECT_EQ(estimate.macs, bands.size() == 1 ? segment.macs() : fullMacs);
+    // The estimate takes this schedule or the paced one (tested below).
+    if (bands.size() == 1 || !estimate.paced)
+      EXPECT_EQ(estimate.macs, bands.size() == 1 ? segment.macs() : fullMacs);
+  }
+}
+
+/// Paced boundary passing by row indices: every row of every layer is
+/// computed exactly once, after the rows it reads, which the band holds in
+/// its windows; and the output is complete.
+TEST_P(RowBandsRandom, PacedBoundaryPassingComputesEachRowOnceInOrder) {
+  std::mt19937 rng(GetParam());
+  RowSegment segment = randomSegment(rng);
+  unsigned n = segment.layers.size();
+  for (int64_t rowsPerBand = 1; rowsPerBand <= segment.outputHeight();
+       ++rowsPerBand) {
+    BoundaryRows rows = pacedBoundaryRows(segment, rowsPerBand);
+    EXPECT_EQ(rows.checkWindows(), std::nullopt);
+    std::vector<RowSet> computed(n);
+    for (unsigned band = 0; band < rows.newRows.size(); ++band) {
+      for (unsigned index = 0; index < n; ++index) {
+        const RowLayer &layer = segment.layers[index];
+        RowSet fresh;
+        for (int64_t row = rows.newRows[band][index].begin;
+             row < rows.newRows[band][index].end; ++row)
+          fresh.insert(row);
+        for (int input : layer.inputs) {
+          if (input < 0)
+            continue;
+          RowRange held = rows.windows[band][input];
+          for (int64_t row : touchedRows(layer, fresh)) {
+            EXPECT_TRUE(computed[input].count(row))
+                << "layer " << index << " band " << band << " row " << row;
+            EXPECT_TRUE(row >= held.begin && row < held.end)
+                << "layer " << index << " band " << band << " row " << row;
+          }
+        }
+        for (int64_t row : fresh)
+          EXPECT_TRUE(computed[index].insert(row).second);
+      }
+    }
+    // Every row the output needs, and no row past a map.
+    Simulated full = simulateOverlap(segment, {0, segment.outputHeight()});
+    int64_t macs = 0;
+    for (unsigned index = 0; index < n; ++index) {
+      EXPECT_TRUE(std::includes(
+          computed[index].begin(), computed[index].end(),
+          full.layerRows[index].begin(), full.layerRows[index].end()))
+          << "layer " << index;
+      EXPECT_TRUE(computed[index].empty() ||
+                  *computed[index].rbegin() <
+                      segment.layers[index].outputHeight);
+      macs += int64_t(computed[index].size()) *
+              segment.layers[index].macsPerOutputRow;
+    }
+    BandEstimate estimate =
+        estimateBands(segment, BandMode::BoundaryPassing, rowsPerBand, 0);
+    if (estimate.paced && estimate.bands > 1) {
+      EXPECT_EQ(estimate.macs, macs);
+      EXPECT_EQ(estimate.bands, int64_t(rows.newRows.size()));
+    }
   }
 }
 

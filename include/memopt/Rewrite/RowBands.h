@@ -125,6 +125,18 @@ struct BoundaryRows {
 BoundaryRows boundaryPassingRows(const RowSegment &segment,
                                  llvm::ArrayRef<RowRange> bands);
 
+/// Boundary passing paced by the segment input, as LR-CNN streams rows:
+/// band j makes rows up to (j + 1) * rowsPerBand * S of the segment input
+/// available (S: the product of the strides from the input to the output;
+/// rows past the input's end count as its bottom padding) and every layer
+/// computes each row whose input rows are all available, so each band
+/// computes about `rowsPerBand` output rows' worth at every layer: the
+/// first bands fill the pipeline (they produce no output rows while the
+/// halos fill), the last ones drain it, and no band computes a whole halo at
+/// once. Every row of every layer is computed exactly once; windows hold the
+/// rows later reads still need.
+BoundaryRows pacedBoundaryRows(const RowSegment &segment, int64_t rowsPerBand);
+
 enum class BandMode { Overlap, BoundaryPassing };
 
 /// What running a segment in bands costs.
@@ -132,6 +144,9 @@ struct BandEstimate {
   BandMode mode = BandMode::Overlap;
   int64_t rowsPerBand = 0;
   int64_t bands = 0;
+  /// Boundary passing paced by the segment input (pacedBoundaryRows) rather
+  /// than by bands of output rows (boundaryPassingRows).
+  bool paced = false;
   /// Bytes live while the banded segment runs: `liveAcrossBytes` (segment
   /// input, output and whatever else stays live across it), the carried
   /// rows, and the largest band working set.
@@ -142,7 +157,8 @@ struct BandEstimate {
   int64_t addedMacs = 0;
 };
 
-/// The cost of `rowsPerBand` rows per output band. A band's working set is
+/// The cost of `rowsPerBand` rows per output band (boundary passing: the
+/// better of its two schedules). A band's working set is
 /// taken layer by layer in order: the band of each layer's output is live
 /// from that layer through its last reader, a padding layer's padded input
 /// band at that layer; the segment input is read in place and the last
@@ -150,6 +166,10 @@ struct BandEstimate {
 /// (its MACs, the output live from the last layer on).
 BandEstimate estimateBands(const RowSegment &segment, BandMode mode,
                            int64_t rowsPerBand, int64_t liveAcrossBytes);
+
+/// The rows of boundary passing as `estimate` (of that mode) runs them.
+BoundaryRows boundaryRowsFor(const RowSegment &segment,
+                             const BandEstimate &estimate);
 
 /// How to choose the band count.
 struct BandChoiceOptions {

@@ -365,15 +365,17 @@ FailureOr<BoundaryBandShape> getBoundaryBandShape(const RowSegment &segment,
     if (fresh.empty())
       continue;
     RowRange reads = readRows(layer, fresh);
-    // Only pads read rows outside their input (their padding).
-    if (layer.padTop <= 0 && !(reads == layer.inputRowsFor(fresh))) {
+    // Only pads (kernel 1) read rows outside their input: their padding.
+    if (layer.effectiveKernel() > 1 && !(reads == layer.inputRowsFor(fresh))) {
       why = "layer '" + layer.name + "' reads rows outside its input";
       return failure();
     }
     for (int input : layer.inputs) {
       if (input < 0) {
+        // Nothing is read from the input where a pad makes only padding.
         result.shape.push_back(reads.size());
-        result.placed.push_back(reads.begin);
+        if (!reads.empty())
+          result.placed.push_back(reads.begin);
         continue;
       }
       RowRange held = rows.windows[band][input];

@@ -205,11 +205,10 @@ BoundaryRows memopt::pacedBoundaryRows(const RowSegment &segment,
                                                   0, end));
       }
       keep = std::min(keep, fresh[index].empty() ? end : fresh[index].begin);
-      windows[index] = RowRange{keep, end}.empty() ? RowRange{}
-                                                   : RowRange{keep, end};
-      rows.carriedRows[index] =
-          std::max(rows.carriedRows[index],
-                   windows[index].size() - fresh[index].size());
+      windows[index] =
+          RowRange{keep, end}.empty() ? RowRange{} : RowRange{keep, end};
+      rows.carriedRows[index] = std::max(
+          rows.carriedRows[index], windows[index].size() - fresh[index].size());
     }
     rows.windows.push_back(std::move(windows));
     for (unsigned index = 0; index < n; ++index)
@@ -223,8 +222,8 @@ std::optional<std::string> BoundaryRows::checkWindows() const {
     for (unsigned layer = 0; layer < windows[band].size(); ++layer) {
       RowRange window = windows[band][layer];
       RowRange fresh = newRows[band][layer];
-      std::string where = "band " + std::to_string(band) + ", layer " +
-                          std::to_string(layer);
+      std::string where =
+          "band " + std::to_string(band) + ", layer " + std::to_string(layer);
       if (!fresh.empty() &&
           (fresh.end != window.end || fresh.begin < window.begin))
         return where + ": its new rows do not end its window";

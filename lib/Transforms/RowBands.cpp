@@ -242,17 +242,15 @@ std::optional<RowOp> describeMultiplierRowOp(Operation *op) {
     layer.dilation = getWindowAttr(op, "dilations", 0);
     layer.inputHeight = cast<RankedTensorType>(image.getType()).getDimSize(1);
     layer.outputHeight = outType.getDimSize(1);
-    layer.macsPerOutputRow = outType.getNumElements() /
-                             layer.outputHeight * filterShape[0] *
-                             filterShape[1];
+    layer.macsPerOutputRow = outType.getNumElements() / layer.outputHeight *
+                             filterShape[0] * filterShape[1];
     return row;
   }
   auto collapse = dyn_cast<tensor::CollapseShapeOp>(op);
   if (!collapse || !isStatic(collapse.getSrcType(), 5) ||
       !isStatic(collapse.getResultType(), 4))
     return std::nullopt;
-  SmallVector<ReassociationIndices> groups =
-      collapse.getReassociationIndices();
+  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
   if (groups.size() != 4 || groups[0] != ReassociationIndices{0} ||
       groups[1] != ReassociationIndices{1} ||
       groups[2] != ReassociationIndices{2})
@@ -469,8 +467,7 @@ public:
   /// Emits band `band` at the builder's insertion point. In a loop, `iv` is
   /// the band index and `step` how far each placed row moves per band.
   State emitBand(OpBuilder &builder, Location loc, unsigned band,
-                 const State &in, Value iv = {},
-                 ArrayRef<int64_t> step = {}) {
+                 const State &in, Value iv = {}, ArrayRef<int64_t> step = {}) {
     State out;
     out.output = in.output;
     out.carries.assign(n, Value());
@@ -506,11 +503,11 @@ public:
                                          place(reads.begin), reads.size()));
             continue;
           }
-          slices.push_back(extractRows(
-              builder, loc, windows[input],
-              builder.getIndexAttr(reads.begin -
-                                   rows.windows[band][input].begin),
-              reads.size()));
+          slices.push_back(
+              extractRows(builder, loc, windows[input],
+                          builder.getIndexAttr(reads.begin -
+                                               rows.windows[band][input].begin),
+                          reads.size()));
         }
         // A pad writes its new rows straight into its window, after the
         // carried ones.
@@ -529,13 +526,12 @@ public:
           out.output = insertAt(builder, loc, result, in.output, offsets);
           continue;
         }
-        windows[index] =
-            carriedIn > 0 && !carry
-                ? tensor::ConcatOp::create(builder, loc, /*dim=*/1,
-                                           ValueRange{in.carries[index],
-                                                      result})
-                      .getResult()
-                : result;
+        windows[index] = carriedIn > 0 && !carry
+                             ? tensor::ConcatOp::create(
+                                   builder, loc, /*dim=*/1,
+                                   ValueRange{in.carries[index], result})
+                                   .getResult()
+                             : result;
       } else {
         windows[index] = in.carries[index];
       }
@@ -546,11 +542,11 @@ public:
         continue;
       // The rows the next band reads again, copied out of the window so that
       // it dies after its last reader; in a loop, into the carry's buffer.
-      Value kept = extractRows(
-          builder, loc, windows[index],
-          builder.getIndexAttr(rows.windows[band + 1][index].begin -
-                               window.begin),
-          carriedOut);
+      Value kept =
+          extractRows(builder, loc, windows[index],
+                      builder.getIndexAttr(rows.windows[band + 1][index].begin -
+                                           window.begin),
+                      carriedOut);
       Value dest = in.carries[index];
       if (!dest || dest.getType() != kept.getType())
         dest = tensor::EmptyOp::create(
@@ -771,7 +767,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
   /// Groups the row ops of `block` into runs connected by their values;
   /// refused runs get a remark and are dropped.
   SmallVector<Run> findRuns(Block &block, std::vector<RowOp> &rowOps,
-                           bool withMultiplierOps) {
+                            bool withMultiplierOps) {
     DenseMap<Operation *, unsigned> indexOf;
     for (Operation &op : block) {
       std::optional<RowOp> row = describeRowOp(&op);
@@ -891,8 +887,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     int64_t peakBefore =
         computeProfile(before->graph, inputOrder(before->graph)).peakBytes;
     std::vector<RowOp> rowOps;
-    SmallVector<Run> runs =
-        findRuns(*before->block, rowOps, /*withMultiplierOps=*/mode != "overlap");
+    SmallVector<Run> runs = findRuns(*before->block, rowOps,
+                                     /*withMultiplierOps=*/mode != "overlap");
 
     BandChoiceOptions options;
     options.maxAddedMacsRatio = maxAddedCompute;

@@ -181,8 +181,8 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
     BoundaryRows rows = boundaryPassingRows(segment, bands);
     std::vector<RowSet> computed(n);
     std::vector<int64_t> carried(n, 0);
-    std::vector<std::vector<RowRange>> neededHulls(
-        bands.size(), std::vector<RowRange>(n));
+    std::vector<std::vector<RowRange>> neededHulls(bands.size(),
+                                                   std::vector<RowRange>(n));
     std::vector<std::vector<int64_t>> computedEnd(bands.size(),
                                                   std::vector<int64_t>(n, 0));
     for (unsigned band = 0; band < bands.size(); ++band) {
@@ -223,10 +223,11 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
         if (!neededHulls[band][index].empty())
           keepFrom = std::min(keepFrom.value_or(neededHulls[band][index].begin),
                               neededHulls[band][index].begin);
-        RowRange window =
-            keepFrom ? RowRange{*keepFrom, computedEnd[band][index]}
-                     : RowRange{};
-        EXPECT_EQ(rows.windows[band][index], window.empty() ? RowRange{} : window)
+        RowRange window = keepFrom
+                              ? RowRange{*keepFrom, computedEnd[band][index]}
+                              : RowRange{};
+        EXPECT_EQ(rows.windows[band][index],
+                  window.empty() ? RowRange{} : window)
             << "layer " << index << " band " << band;
       }
     }
@@ -290,9 +291,9 @@ TEST_P(RowBandsRandom, PacedBoundaryPassingComputesEachRowOnceInOrder) {
     Simulated full = simulateOverlap(segment, {0, segment.outputHeight()});
     int64_t macs = 0;
     for (unsigned index = 0; index < n; ++index) {
-      EXPECT_TRUE(std::includes(
-          computed[index].begin(), computed[index].end(),
-          full.layerRows[index].begin(), full.layerRows[index].end()))
+      EXPECT_TRUE(std::includes(computed[index].begin(), computed[index].end(),
+                                full.layerRows[index].begin(),
+                                full.layerRows[index].end()))
           << "layer " << index;
       EXPECT_TRUE(computed[index].empty() ||
                   *computed[index].rbegin() <

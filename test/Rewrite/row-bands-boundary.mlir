@@ -1,5 +1,6 @@
 // RUN: memopt-opt %s -split-input-file --memopt-row-bands="mode=boundary bands=4" -verify-diagnostics | FileCheck %s
 // RUN: memopt-opt %s -split-input-file --memopt-row-bands="mode=auto bands=4 budget=3300" 2>&1 | FileCheck %s --check-prefix=AUTO
+// RUN: memopt-opt %s -split-input-file --memopt-row-bands="mode=boundary bands=4" --memopt-report 2>/dev/null | FileCheck %s --check-prefix=REPORT
 
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 
@@ -38,6 +39,14 @@
 // CHECK: %[[LAST:.+]] = tensor.insert_slice %{{.+}} into %[[LOOP]]#0[0, 10, 0, 0] [1, 4, 6, 4]
 // CHECK-NOT: tensor.pad
 // CHECK: return %[[LAST]]
+// The model counts the two carries (the first band's copies, the loop's
+// iter_args) as live for the whole loop, the loop body's peak as its
+// scratch.
+// REPORT-LABEL: memopt report for @conv_relu_conv
+// REPORT: activation peak     3,008 B
+// REPORT: 1,152 B  scratch of scf.for       scf.for                      steps 27..27
+// REPORT: 256 B  {{.*}} linalg.copy                  steps 8..31
+// REPORT: 256 B  {{.*}} linalg.copy                  steps 19..40
 // With a budget both modes meet, auto takes the one that adds no compute.
 // AUTO: 4 bands of 4 rows (boundary passing); estimated peak 3392 -> 3008 bytes; added MACs 0 of 24192 (0.0%)
 // expected-remark @below {{memopt-row-bands: 1 segment(s) banded; modelled peak 3392 -> 3008 bytes}}

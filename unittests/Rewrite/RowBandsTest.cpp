@@ -345,6 +345,36 @@ TEST_P(RowBandsRandom, ChoiceIsBestOverAllBandHeights) {
   }
 }
 
+/// With both modes allowed, the choice is at least as good as either mode's
+/// own choice: no higher peak without a budget; within a budget either mode
+/// meets, no more added compute (boundary passing adds none).
+TEST_P(RowBandsRandom, AnyModeChoiceIsBestOfBothModes) {
+  std::mt19937 rng(GetParam());
+  RowSegment segment = randomSegment(rng);
+  int64_t unbanded =
+      estimateBands(segment, BandMode::Overlap, segment.outputHeight(), 100)
+          .peakBytes;
+  for (std::optional<int64_t> budget :
+       {std::optional<int64_t>(), std::optional<int64_t>(unbanded / 2 + 100)}) {
+    BandChoiceOptions options;
+    options.budgetBytes = budget;
+    options.maxAddedMacsRatio = 0.5;
+    BandChoice overlap = chooseBands(segment, 100, options);
+    options.mode = BandMode::BoundaryPassing;
+    BandChoice boundary = chooseBands(segment, 100, options);
+    options.anyMode = true;
+    BandChoice both = chooseBands(segment, 100, options);
+    for (const BandChoice &single : {overlap, boundary}) {
+      if (!budget) {
+        EXPECT_LE(both.estimate.peakBytes, single.estimate.peakBytes);
+      } else if (single.meetsBudget) {
+        EXPECT_TRUE(both.meetsBudget);
+        EXPECT_LE(both.estimate.addedMacs, single.estimate.addedMacs);
+      }
+    }
+  }
+}
+
 /// Every way to cut the run at its cut points, each part with its own band
 /// choice: planSegments finds the lowest largest peak, and under a budget
 /// some plan meets, the least added compute.

@@ -3,11 +3,14 @@
 #include "memopt/Rewrite/RowBands.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 using namespace memopt;
+using llvm::SmallVector;
 
 RowRange RowRange::hull(RowRange other) const {
   if (other.empty())
@@ -100,7 +103,10 @@ BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
   rows.carriedRows.assign(n, 0);
   // Rows [0, computedEnd[i]) of layer i are done (or needed by nobody).
   std::vector<int64_t> computedEnd(n, 0);
+  std::vector<std::vector<RowRange>> neededRows;
+  std::vector<std::vector<int64_t>> computedEnds;
   for (RowRange band : bands) {
+
     std::vector<RowRange> needed(n);
     needed[n - 1] = band.clamp(segment.outputHeight());
     std::vector<RowRange> fresh(n);
@@ -121,8 +127,115 @@ BoundaryRows memopt::boundaryPassingRows(const RowSegment &segment,
     for (unsigned index = 0; index < n; ++index)
       computedEnd[index] = std::max(computedEnd[index], fresh[index].end);
     rows.newRows.push_back(std::move(fresh));
+    neededRows.push_back(std::move(needed));
+    computedEnds.push_back(computedEnd);
+  }
+  // A band holds each layer's rows from the first one it or a later band
+  // reads up to the last one computed so far.
+  rows.windows.assign(bands.size(), std::vector<RowRange>(n));
+  for (unsigned index = 0; index < n; ++index) {
+    std::optional<int64_t> keepFrom;
+    for (unsigned band = bands.size(); band-- > 0;) {
+      RowRange needed = neededRows[band][index];
+      if (!needed.empty())
+        keepFrom = std::min(keepFrom.value_or(needed.begin), needed.begin);
+      if (keepFrom && *keepFrom < computedEnds[band][index])
+        rows.windows[band][index] = {*keepFrom, computedEnds[band][index]};
+    }
   }
   return rows;
+}
+
+BoundaryRows memopt::pacedBoundaryRows(const RowSegment &segment,
+                                       int64_t rowsPerBand) {
+  unsigned n = segment.layers.size();
+  // The stride product from the segment input to its output.
+  int64_t stride = 1;
+  for (int index = n - 1; index >= 0;
+       index = segment.layers[index].inputs.front())
+    stride *= segment.layers[index].stride;
+  std::vector<std::vector<int>> readers(n);
+  for (unsigned index = 0; index < n; ++index)
+    for (int input : segment.layers[index].inputs)
+      if (input >= 0)
+        readers[input].push_back(index);
+  BoundaryRows rows;
+  rows.carriedRows.assign(n, 0);
+  // Rows [0, done[i]) of layer i are computed.
+  std::vector<int64_t> done(n, 0);
+  // Each band makes at least one more input row available; past every
+  // map's end plus its padding nothing is left to wait for.
+  int64_t lastBand = 2;
+  for (const RowLayer &layer : segment.layers)
+    lastBand += layer.inputHeight + layer.effectiveKernel();
+  for (int64_t band = 0;
+       done[n - 1] < segment.outputHeight() && band < lastBand; ++band) {
+    int64_t available = (band + 1) * rowsPerBand * stride;
+    std::vector<int64_t> reach(n);
+    std::vector<RowRange> fresh(n);
+    for (unsigned index = 0; index < n; ++index) {
+      const RowLayer &layer = segment.layers[index];
+      int64_t computable = std::numeric_limits<int64_t>::max();
+      for (int input : layer.inputs) {
+        int64_t inputReach = input < 0 ? available : reach[input];
+        // Output row r reads input rows up to r*s - p + k_eff.
+        int64_t last = inputReach + layer.padTop - layer.effectiveKernel();
+        int64_t count = last < 0 ? 0 : last / layer.stride + 1;
+        computable = std::min(computable, count);
+      }
+      // Rows past the map's end are its readers' bottom padding: the reach
+      // goes on.
+      reach[index] = computable;
+      int64_t end =
+          std::max(done[index], std::min(computable, layer.outputHeight));
+      fresh[index] = {done[index], end};
+      if (fresh[index].empty())
+        fresh[index] = {};
+    }
+    rows.newRows.push_back(fresh);
+    std::vector<RowRange> windows(n);
+    for (unsigned index = 0; index < n; ++index) {
+      int64_t end = std::max(done[index], fresh[index].end);
+      // Readers read next from the first input row of their next new row.
+      int64_t keep = end;
+      for (int reader : readers[index]) {
+        const RowLayer &layer = segment.layers[reader];
+        keep = std::min(keep, std::clamp<int64_t>(done[reader] * layer.stride -
+                                                      layer.padTop,
+                                                  0, end));
+      }
+      keep = std::min(keep, fresh[index].empty() ? end : fresh[index].begin);
+      windows[index] =
+          RowRange{keep, end}.empty() ? RowRange{} : RowRange{keep, end};
+      rows.carriedRows[index] = std::max(
+          rows.carriedRows[index], windows[index].size() - fresh[index].size());
+    }
+    rows.windows.push_back(std::move(windows));
+    for (unsigned index = 0; index < n; ++index)
+      done[index] = std::max(done[index], fresh[index].end);
+  }
+  return rows;
+}
+
+std::optional<std::string> BoundaryRows::checkWindows() const {
+  for (unsigned band = 0; band < windows.size(); ++band)
+    for (unsigned layer = 0; layer < windows[band].size(); ++layer) {
+      RowRange window = windows[band][layer];
+      RowRange fresh = newRows[band][layer];
+      std::string where =
+          "band " + std::to_string(band) + ", layer " + std::to_string(layer);
+      if (!fresh.empty() &&
+          (fresh.end != window.end || fresh.begin < window.begin))
+        return where + ": its new rows do not end its window";
+      int64_t carried = carriedIn(band, layer);
+      if (carried == 0)
+        continue;
+      RowRange previous = band ? windows[band - 1][layer] : RowRange{};
+      if (previous.begin > window.begin ||
+          previous.end < window.begin + carried)
+        return where + ": it carries rows the band before did not hold";
+    }
+  return std::nullopt;
 }
 
 /// The largest working set of one band: `rows[i]` output rows of layer i,
@@ -153,6 +266,40 @@ static int64_t bandWorkingSet(const RowSegment &segment,
     peak = std::max(peak, live);
   }
   return peak;
+}
+
+/// The band peak (carried rows, live across the loop, and the largest band
+/// working set) and the MACs of boundary passing by `rows`.
+static std::pair<int64_t, int64_t> boundaryCost(const RowSegment &segment,
+                                                const BoundaryRows &rows) {
+  unsigned n = segment.layers.size();
+  // A band holds each layer's window: the rows it carries in, live across
+  // the whole loop, then its new rows.
+  std::vector<int64_t> carried(n, 0);
+  for (unsigned band = 0; band < rows.newRows.size(); ++band)
+    for (unsigned index = 0; index < n; ++index)
+      carried[index] = std::max(carried[index], rows.carriedIn(band, index));
+  int64_t peak = 0, macs = 0;
+  for (unsigned band = 0; band < rows.newRows.size(); ++band) {
+    const std::vector<RowRange> &fresh = rows.newRows[band];
+    std::vector<int64_t> carriedIn(n);
+    for (unsigned index = 0; index < n; ++index)
+      carriedIn[index] = rows.carriedIn(band, index);
+    peak = std::max(peak, bandWorkingSet(segment, fresh, carriedIn));
+    for (unsigned index = 0; index < n; ++index)
+      macs += fresh[index].size() * segment.layers[index].macsPerOutputRow;
+  }
+  for (unsigned index = 0; index + 1 < n; ++index)
+    peak += carried[index] * segment.layers[index].outputRowBytes;
+  return {peak, macs};
+}
+
+BoundaryRows memopt::boundaryRowsFor(const RowSegment &segment,
+                                     const BandEstimate &estimate) {
+  if (estimate.paced)
+    return pacedBoundaryRows(segment, estimate.rowsPerBand);
+  return boundaryPassingRows(
+      segment, partitionRows(segment.outputHeight(), estimate.rowsPerBand));
 }
 
 BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
@@ -188,19 +335,19 @@ BandEstimate memopt::estimateBands(const RowSegment &segment, BandMode mode,
                          segment.layers[index].macsPerOutputRow;
     }
   } else {
-    BoundaryRows rows = boundaryPassingRows(segment, bands);
-    int64_t carriedBytes = 0;
-    for (unsigned index = 0; index + 1 < n; ++index)
-      carriedBytes +=
-          rows.carriedRows[index] * segment.layers[index].outputRowBytes;
-    for (const std::vector<RowRange> &fresh : rows.newRows) {
-      bandPeak =
-          std::max(bandPeak, bandWorkingSet(segment, fresh, rows.carriedRows));
-      for (unsigned index = 0; index < n; ++index)
-        estimate.macs +=
-            fresh[index].size() * segment.layers[index].macsPerOutputRow;
+    // Both schedules of boundary passing; the one of the lower peak, then
+    // of less compute.
+    for (bool paced : {false, true}) {
+      BoundaryRows rows = paced ? pacedBoundaryRows(segment, rowsPerBand)
+                                : boundaryPassingRows(segment, bands);
+      auto [peak, macs] = boundaryCost(segment, rows);
+      if (paced && std::tie(peak, macs) >= std::tie(bandPeak, estimate.macs))
+        continue;
+      bandPeak = peak;
+      estimate.macs = macs;
+      estimate.paced = paced;
+      estimate.bands = rows.newRows.size();
     }
-    bandPeak += carriedBytes;
   }
   estimate.peakBytes = liveAcrossBytes + bandPeak;
   estimate.addedMacs = estimate.macs - segment.macs();
@@ -218,6 +365,11 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
                     : int64_t(allowed);
   BandChoice best;
   best.estimate = estimateBands(segment, options.mode, height, liveAcrossBytes);
+  SmallVector<BandMode, 2> modes = {options.mode};
+  if (options.anyMode)
+    modes.push_back(options.mode == BandMode::Overlap
+                        ? BandMode::BoundaryPassing
+                        : BandMode::Overlap);
   auto better = [&](const BandEstimate &a, const BandEstimate &b) {
     bool aFits = options.budgetBytes && a.peakBytes <= *options.budgetBytes;
     bool bFits = options.budgetBytes && b.peakBytes <= *options.budgetBytes;
@@ -231,23 +383,28 @@ BandChoice memopt::chooseBands(const RowSegment &segment,
   };
   if (options.fixedBands) {
     int64_t bands = std::clamp<int64_t>(*options.fixedBands, 1, height);
-    best.estimate = estimateBands(
-        segment, options.mode, (height + bands - 1) / bands, liveAcrossBytes);
+    for (auto [index, mode] : llvm::enumerate(modes)) {
+      BandEstimate estimate = estimateBands(
+          segment, mode, (height + bands - 1) / bands, liveAcrossBytes);
+      if (index == 0 || better(estimate, best.estimate))
+        best.estimate = estimate;
+    }
     best.meetsBudget =
         !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
     return best;
   }
-  for (int64_t rowsPerBand = height - 1; rowsPerBand >= 1; --rowsPerBand) {
-    int64_t bands = (height + rowsPerBand - 1) / rowsPerBand;
-    if (bands > options.maxBands)
-      break;
-    BandEstimate estimate =
-        estimateBands(segment, options.mode, rowsPerBand, liveAcrossBytes);
-    if (estimate.addedMacs > allowedMacs)
-      continue;
-    if (better(estimate, best.estimate))
-      best.estimate = estimate;
-  }
+  for (BandMode mode : modes)
+    for (int64_t rowsPerBand = height - 1; rowsPerBand >= 1; --rowsPerBand) {
+      int64_t bands = (height + rowsPerBand - 1) / rowsPerBand;
+      if (bands > options.maxBands)
+        break;
+      BandEstimate estimate =
+          estimateBands(segment, mode, rowsPerBand, liveAcrossBytes);
+      if (estimate.addedMacs > allowedMacs)
+        continue;
+      if (better(estimate, best.estimate))
+        best.estimate = estimate;
+    }
   best.meetsBudget =
       !options.budgetBytes || best.estimate.peakBytes <= *options.budgetBytes;
   return best;
@@ -277,8 +434,13 @@ SegmentPlan memopt::planSegments(const RowSegment &run, int64_t runInputBytes,
                                  const BandChoiceOptions &options,
                                  const std::vector<bool> &mustEnd) {
   unsigned n = run.layers.size();
-  auto outputBytes = [&](unsigned index) {
+  // A layer of no bytes is a view: the map it views stays live with it.
+  std::function<int64_t(int)> outputBytes = [&](int index) -> int64_t {
+    if (index < 0)
+      return runInputBytes;
     const RowLayer &layer = run.layers[index];
+    if (layer.outputRowBytes == 0 && !layer.inputs.empty())
+      return outputBytes(layer.inputs.front());
     return layer.outputRowBytes * layer.outputHeight;
   };
   // Segment boundaries: before the first layer (-1) and after each cut.

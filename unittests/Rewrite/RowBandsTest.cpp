@@ -181,12 +181,17 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
     BoundaryRows rows = boundaryPassingRows(segment, bands);
     std::vector<RowSet> computed(n);
     std::vector<int64_t> carried(n, 0);
+    std::vector<std::vector<RowRange>> neededHulls(bands.size(),
+                                                   std::vector<RowRange>(n));
+    std::vector<std::vector<int64_t>> computedEnd(bands.size(),
+                                                  std::vector<int64_t>(n, 0));
     for (unsigned band = 0; band < bands.size(); ++band) {
       std::vector<RowSet> needed(n), fresh(n);
       for (int64_t row = bands[band].begin; row < bands[band].end; ++row)
         needed[n - 1].insert(row);
       for (unsigned index = n; index-- > 0;) {
         RowSet hull = hullOf(needed[index]);
+        neededHulls[band][index] = asRange(hull);
         int64_t kept = 0;
         for (int64_t row : hull) {
           if (computed[index].count(row))
@@ -206,9 +211,30 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
         EXPECT_EQ(rows.newRows[band][index], asRange(fresh[index]))
             << "layer " << index << " band " << band;
         computed[index].insert(fresh[index].begin(), fresh[index].end());
+        computedEnd[band][index] =
+            computed[index].empty() ? 0 : *computed[index].rbegin() + 1;
+      }
+    }
+    // A band holds the rows of each layer from the first one it or a later
+    // band reads up to the last one computed so far.
+    for (unsigned index = 0; index < n; ++index) {
+      std::optional<int64_t> keepFrom;
+      for (unsigned band = bands.size(); band-- > 0;) {
+        if (!neededHulls[band][index].empty())
+          keepFrom = std::min(keepFrom.value_or(neededHulls[band][index].begin),
+                              neededHulls[band][index].begin);
+        RowRange window = keepFrom
+                              ? RowRange{*keepFrom, computedEnd[band][index]}
+                              : RowRange{};
+        EXPECT_EQ(rows.windows[band][index],
+                  window.empty() ? RowRange{} : window)
+            << "layer " << index << " band " << band;
       }
     }
     EXPECT_EQ(rows.carriedRows, carried);
+    // Each window is its carried rows, all held by the band before, then its
+    // new rows.
+    EXPECT_EQ(rows.checkWindows(), std::nullopt);
     // Every row is computed once, and only rows the full run computes (it
     // may skip rows a stride leaves between bands unread).
     BandEstimate estimate =
@@ -221,7 +247,66 @@ TEST_P(RowBandsRandom, BoundaryPassingRowsMatchSimulation) {
       fullMacs += int64_t(computed[index].size()) *
                   segment.layers[index].macsPerOutputRow;
     }
-    EXPECT_EQ(estimate.macs, bands.size() == 1 ? segment.macs() : fullMacs);
+    // The estimate takes this schedule or the paced one (tested below).
+    if (bands.size() == 1 || !estimate.paced)
+      EXPECT_EQ(estimate.macs, bands.size() == 1 ? segment.macs() : fullMacs);
+  }
+}
+
+/// Paced boundary passing by row indices: every row of every layer is
+/// computed exactly once, after the rows it reads, which the band holds in
+/// its windows; and the output is complete.
+TEST_P(RowBandsRandom, PacedBoundaryPassingComputesEachRowOnceInOrder) {
+  std::mt19937 rng(GetParam());
+  RowSegment segment = randomSegment(rng);
+  unsigned n = segment.layers.size();
+  for (int64_t rowsPerBand = 1; rowsPerBand <= segment.outputHeight();
+       ++rowsPerBand) {
+    BoundaryRows rows = pacedBoundaryRows(segment, rowsPerBand);
+    EXPECT_EQ(rows.checkWindows(), std::nullopt);
+    std::vector<RowSet> computed(n);
+    for (unsigned band = 0; band < rows.newRows.size(); ++band) {
+      for (unsigned index = 0; index < n; ++index) {
+        const RowLayer &layer = segment.layers[index];
+        RowSet fresh;
+        for (int64_t row = rows.newRows[band][index].begin;
+             row < rows.newRows[band][index].end; ++row)
+          fresh.insert(row);
+        for (int input : layer.inputs) {
+          if (input < 0)
+            continue;
+          RowRange held = rows.windows[band][input];
+          for (int64_t row : touchedRows(layer, fresh)) {
+            EXPECT_TRUE(computed[input].count(row))
+                << "layer " << index << " band " << band << " row " << row;
+            EXPECT_TRUE(row >= held.begin && row < held.end)
+                << "layer " << index << " band " << band << " row " << row;
+          }
+        }
+        for (int64_t row : fresh)
+          EXPECT_TRUE(computed[index].insert(row).second);
+      }
+    }
+    // Every row the output needs, and no row past a map.
+    Simulated full = simulateOverlap(segment, {0, segment.outputHeight()});
+    int64_t macs = 0;
+    for (unsigned index = 0; index < n; ++index) {
+      EXPECT_TRUE(std::includes(computed[index].begin(), computed[index].end(),
+                                full.layerRows[index].begin(),
+                                full.layerRows[index].end()))
+          << "layer " << index;
+      EXPECT_TRUE(computed[index].empty() ||
+                  *computed[index].rbegin() <
+                      segment.layers[index].outputHeight);
+      macs += int64_t(computed[index].size()) *
+              segment.layers[index].macsPerOutputRow;
+    }
+    BandEstimate estimate =
+        estimateBands(segment, BandMode::BoundaryPassing, rowsPerBand, 0);
+    if (estimate.paced && estimate.bands > 1) {
+      EXPECT_EQ(estimate.macs, macs);
+      EXPECT_EQ(estimate.bands, int64_t(rows.newRows.size()));
+    }
   }
 }
 
@@ -256,6 +341,36 @@ TEST_P(RowBandsRandom, ChoiceIsBestOverAllBandHeights) {
     }
     if (budget) {
       EXPECT_EQ(choice.meetsBudget, anyFits);
+    }
+  }
+}
+
+/// With both modes allowed, the choice is at least as good as either mode's
+/// own choice: no higher peak without a budget; within a budget either mode
+/// meets, no more added compute (boundary passing adds none).
+TEST_P(RowBandsRandom, AnyModeChoiceIsBestOfBothModes) {
+  std::mt19937 rng(GetParam());
+  RowSegment segment = randomSegment(rng);
+  int64_t unbanded =
+      estimateBands(segment, BandMode::Overlap, segment.outputHeight(), 100)
+          .peakBytes;
+  for (std::optional<int64_t> budget :
+       {std::optional<int64_t>(), std::optional<int64_t>(unbanded / 2 + 100)}) {
+    BandChoiceOptions options;
+    options.budgetBytes = budget;
+    options.maxAddedMacsRatio = 0.5;
+    BandChoice overlap = chooseBands(segment, 100, options);
+    options.mode = BandMode::BoundaryPassing;
+    BandChoice boundary = chooseBands(segment, 100, options);
+    options.anyMode = true;
+    BandChoice both = chooseBands(segment, 100, options);
+    for (const BandChoice &single : {overlap, boundary}) {
+      if (!budget) {
+        EXPECT_LE(both.estimate.peakBytes, single.estimate.peakBytes);
+      } else if (single.meetsBudget) {
+        EXPECT_TRUE(both.meetsBudget);
+        EXPECT_LE(both.estimate.addedMacs, single.estimate.addedMacs);
+      }
     }
   }
 }

@@ -107,9 +107,35 @@ struct BoundaryRows {
   std::vector<int64_t> carriedRows;
   /// newRows[band][layer]: rows that band computes of that layer's output.
   std::vector<std::vector<RowRange>> newRows;
+  /// windows[band][layer]: the rows of that layer's output the band holds,
+  /// the carried ones (computed by earlier bands) then its new ones; its
+  /// readers in the band read only these. Empty when the band neither
+  /// computes nor reads the layer.
+  std::vector<std::vector<RowRange>> windows;
+
+  /// Rows of `layer` band `band` carries in from the band before.
+  int64_t carriedIn(unsigned band, unsigned layer) const {
+    return windows[band][layer].size() - newRows[band][layer].size();
+  }
+  /// Why the windows cannot be run as carry-then-new-rows tensors, if they
+  /// cannot: new rows not at a window's end, or rows a band carries in that
+  /// the band before did not hold.
+  std::optional<std::string> checkWindows() const;
 };
 BoundaryRows boundaryPassingRows(const RowSegment &segment,
                                  llvm::ArrayRef<RowRange> bands);
+
+/// Boundary passing paced by the segment input, as LR-CNN streams rows:
+/// band j makes rows up to (j + 1) * rowsPerBand * S of the segment input
+/// available (S: the product of the strides from the input to the output;
+/// rows past the input's end count as its bottom padding) and every layer
+/// computes each row whose input rows are all available, so each band
+/// computes about `rowsPerBand` output rows' worth at every layer: the
+/// first bands fill the pipeline (they produce no output rows while the
+/// halos fill), the last ones drain it, and no band computes a whole halo at
+/// once. Every row of every layer is computed exactly once; windows hold the
+/// rows later reads still need.
+BoundaryRows pacedBoundaryRows(const RowSegment &segment, int64_t rowsPerBand);
 
 enum class BandMode { Overlap, BoundaryPassing };
 
@@ -118,6 +144,9 @@ struct BandEstimate {
   BandMode mode = BandMode::Overlap;
   int64_t rowsPerBand = 0;
   int64_t bands = 0;
+  /// Boundary passing paced by the segment input (pacedBoundaryRows) rather
+  /// than by bands of output rows (boundaryPassingRows).
+  bool paced = false;
   /// Bytes live while the banded segment runs: `liveAcrossBytes` (segment
   /// input, output and whatever else stays live across it), the carried
   /// rows, and the largest band working set.
@@ -128,7 +157,8 @@ struct BandEstimate {
   int64_t addedMacs = 0;
 };
 
-/// The cost of `rowsPerBand` rows per output band. A band's working set is
+/// The cost of `rowsPerBand` rows per output band (boundary passing: the
+/// better of its two schedules). A band's working set is
 /// taken layer by layer in order: the band of each layer's output is live
 /// from that layer through its last reader, a padding layer's padded input
 /// band at that layer; the segment input is read in place and the last
@@ -137,9 +167,16 @@ struct BandEstimate {
 BandEstimate estimateBands(const RowSegment &segment, BandMode mode,
                            int64_t rowsPerBand, int64_t liveAcrossBytes);
 
+/// The rows of boundary passing as `estimate` (of that mode) runs them.
+BoundaryRows boundaryRowsFor(const RowSegment &segment,
+                             const BandEstimate &estimate);
+
 /// How to choose the band count.
 struct BandChoiceOptions {
   BandMode mode = BandMode::Overlap;
+  /// Consider both modes (`mode` only breaks ties): boundary passing adds
+  /// no compute, overlap carries nothing from band to band.
+  bool anyMode = false;
   /// Bytes the peak should not exceed; none to minimise the peak.
   std::optional<int64_t> budgetBytes;
   /// Largest added compute, as a fraction of the segment's MACs.

@@ -314,15 +314,23 @@ def MemOptRowBands : Pass<"memopt-row-bands"> {
   let summary = "Run convolution chains band by band of rows (LR-CNN, "
                 "MCUNetV2)";
   let description = [{
-    Inference, overlap mode, on linalg tensors (after tosa-to-linalg): finds
+    Inference on linalg tensors (after tosa-to-linalg): finds
     chains of `linalg.conv_2d_nhwc_fhwc`/`hwcf`,
     `linalg.depthwise_conv_2d_nhwc_hwc`, `linalg.pooling_nhwc_max`/
     `sum`, elementwise `linalg.generic`s (residual adds included),
     `tensor.pad`s and `tensor.extract_slice` crops of H and W on static NHWC
     tensors, cuts them into
     segments where only one map is live, and runs each segment as an
-    `scf.for` over bands of its output rows; every band recomputes the
-    rows of its halo (upstream tile-and-fuse on H). Segments stop at ops
+    `scf.for` over bands of its output rows. `mode=overlap`: every band
+    recomputes the rows of its halo (upstream tile-and-fuse on H).
+    `mode=boundary` (LR-CNN's boundary passing): bands run in order and
+    carry the last rows of each layer's input to the next band as loop
+    iter_args, recomputing nothing; the first and last bands, whose shapes
+    differ, are emitted before and after the loop. This mode also bands
+    depthwise convolutions with a channel multiplier
+    (`linalg.depthwise_conv_2d_nhwc_hwcm` and the `tensor.collapse_shape`
+    of its result). `mode=auto` takes, per segment, the mode of the lower
+    estimated peak (with `budget=`: the least added compute). Segments stop at ops
     that mix rows (global pooling, matrix products, reductions such as
     training-mode batch norm). Band counts and cuts minimise the estimated
     peak (`budget=`: the least added compute within the budget) with at
@@ -347,6 +355,11 @@ def MemOptRowBands : Pass<"memopt-row-bands"> {
            "minimise the peak)">,
     Option<"maxAddedCompute", "max-added-compute", "double", "0.15",
            "Largest added MACs per segment, as a fraction of its MACs">,
+    Option<"mode", "mode", "std::string", "\"overlap\"",
+           "overlap (bands recompute their halos), boundary (bands run in "
+           "order and pass on the rows the next one reads again) or auto "
+           "(the lower estimated peak; with budget=, the least added "
+           "compute)">,
   ];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect",

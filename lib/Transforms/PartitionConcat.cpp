@@ -128,6 +128,24 @@ std::optional<std::string> whyGenericNotPerChannel(linalg::GenericOp generic,
   return std::nullopt;
 }
 
+/// The `tensor.collapse_shape` that is the only use of the NHWCM result of
+/// a `linalg.depthwise_conv_2d_nhwc_hwcm` and merges C and M (as
+/// tosa-to-linalg emits it), if `op` is such a depthwise convolution.
+tensor::CollapseShapeOp getDepthwiseCollapse(Operation *op) {
+  if (!isa<linalg::DepthwiseConv2DNhwcHwcmOp>(op) ||
+      !op->getResult(0).hasOneUse())
+    return nullptr;
+  auto collapse =
+      dyn_cast<tensor::CollapseShapeOp>(*op->getResult(0).user_begin());
+  if (!collapse)
+    return nullptr;
+  SmallVector<ReassociationIndices> groups =
+      collapse.getReassociationIndices();
+  if (groups.size() != 4 || groups[3] != ReassociationIndices{3, 4})
+    return nullptr;
+  return collapse;
+}
+
 /// Whether the partial convolutions of `conv` can accumulate into one
 /// destination: float, one element type throughout, zero zero points.
 bool canAccumulateInPlace(tosa::Conv2DOp conv) {
@@ -202,6 +220,25 @@ std::optional<std::string> whyUseNotPartitionable(OpOperand &use,
     if (std::optional<std::string> reason =
             whyGenericNotPerChannel(generic, use, channels))
       return name + *reason;
+  } else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp,
+                 linalg::DepthwiseConv2DNhwcHwcOp,
+                 linalg::DepthwiseConv2DNhwcHwcmOp>(user)) {
+    auto linalgOp = cast<linalg::LinalgOp>(user);
+    if (index != 0)
+      return name + " reads it as weights or writes into it";
+    if (!linalgOp.hasPureTensorSemantics() ||
+        !getStaticShape(user->getOperand(1)) ||
+        !getStaticShape(user->getResult(0)))
+      return name + " has a dynamic shape";
+    if (isa<linalg::DepthwiseConv2DNhwcHwcmOp>(user) &&
+        !getDepthwiseCollapse(user))
+      return name + " is not collapsed to channels by its only use";
+  } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(user)) {
+    if (slice.getResultType().getRank() != slice.getSourceType().getRank() ||
+        !slice.hasUnitStride() || !slice.getOffsets().empty() ||
+        !slice.getSizes().empty() || slice.getStaticOffsets().back() != 0 ||
+        slice.getStaticSizes().back() != channels)
+      return name + " slices the channels";
   } else if (isElementwise(user)) {
     if (user->getNumResults() != 1 ||
         getStaticShape(user->getResult(0)) != getStaticShape(use.get()))
@@ -230,6 +267,8 @@ std::optional<std::string> whyUseNotPartitionable(OpOperand &use,
   // The op becomes one op per part and a concat of their results: worth it
   // when that concat is smaller, or partitions in turn.
   Value result = user->getResult(0);
+  if (tensor::CollapseShapeOp collapse = getDepthwiseCollapse(user))
+    result = collapse.getResult();
   if (!getStaticShape(result))
     return name + " has a dynamic shape";
   if (getBytes(result) < getBytes(use.get()))
@@ -424,6 +463,13 @@ private:
   void partitionConv(Operation *concat, tosa::Conv2DOp conv);
   void partitionConv(Operation *concat, linalg::Conv2DNhwcFhwcOp conv);
   void pushThrough(Operation *concat, Operation *user);
+  void pushThroughSlice(Operation *concat, tensor::ExtractSliceOp slice);
+  void pushThroughDepthwise(Operation *concat,
+                            linalg::DepthwiseConv2DNhwcHwcmOp depthwise);
+  /// The destination of one part's op: `init` (the whole op's) along
+  /// dimension `dim`; a new fill or tensor.empty where `init` is one.
+  Value sliceInit(OpBuilder &builder, Value init, unsigned dim,
+                  int64_t offset, int64_t size);
   void flattenInto(Operation *concat, Operation *outer);
   Value sliceChannels(OpBuilder &builder, Value value, unsigned dim,
                       int64_t offset, int64_t size);
@@ -431,7 +477,7 @@ private:
   Value getZero(OpBuilder &builder, Type elementType);
   /// Replaces `op` by a channel concat of `parts`, to be partitioned next.
   void replaceByConcat(OpBuilder &builder, Operation *op,
-                       ArrayRef<Value> parts);
+                       ArrayRef<Value> parts, bool linalgForm);
   void erase(Operation *op);
 
   Block &block;
@@ -534,7 +580,76 @@ void ConcatPartitioner::rewriteUser(Operation *concat, Operation *user) {
     return partitionConv(concat, conv);
   if (isConcat(user))
     return flattenInto(concat, user);
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(user))
+    return pushThroughSlice(concat, slice);
+  if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcmOp>(user))
+    return pushThroughDepthwise(concat, depthwise);
   pushThrough(concat, user);
+}
+
+Value ConcatPartitioner::sliceInit(OpBuilder &builder, Value init,
+                                   unsigned dim, int64_t offset,
+                                   int64_t size) {
+  auto type = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] = size;
+  auto fill = init.getDefiningOp<linalg::FillOp>();
+  if (init.getDefiningOp<tensor::EmptyOp>() ||
+      (fill && fill.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>())) {
+    Value empty = tensor::EmptyOp::create(builder, init.getLoc(), shape,
+                                          type.getElementType());
+    if (!fill)
+      return empty;
+    return linalg::FillOp::create(builder, fill.getLoc(),
+                                  ValueRange{fill.getDpsInputs()[0]},
+                                  ValueRange{empty})
+        .getResult(0);
+  }
+  return sliceChannels(builder, init, dim, offset, size);
+}
+
+void ConcatPartitioner::pushThroughSlice(Operation *concat,
+                                         tensor::ExtractSliceOp slice) {
+  OpBuilder builder(slice);
+  SmallVector<Value> results;
+  for (Value part : concat->getOperands()) {
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    sizes.back() = builder.getIndexAttr(
+        cast<RankedTensorType>(part.getType()).getShape().back());
+    results.push_back(tensor::ExtractSliceOp::create(
+        builder, slice.getLoc(), part, slice.getMixedOffsets(), sizes,
+        slice.getMixedStrides()));
+  }
+  replaceByConcat(builder, slice, results, /*linalgForm=*/true);
+}
+
+void ConcatPartitioner::pushThroughDepthwise(
+    Operation *concat, linalg::DepthwiseConv2DNhwcHwcmOp depthwise) {
+  // NHWCM results, collapsed to channel-major NH W(C*M) per part: their
+  // concat is the collapse of the whole result.
+  tensor::CollapseShapeOp collapse = getDepthwiseCollapse(depthwise);
+  OpBuilder builder(depthwise);
+  SmallVector<Value> results;
+  int64_t offset = 0;
+  for (Value part : concat->getOperands()) {
+    int64_t channels = cast<RankedTensorType>(part.getType()).getShape().back();
+    // HWCM: the channels are dimension 2; NHWCM: dimension 3.
+    Value weight = sliceChannels(builder, depthwise.getDpsInputs()[1], 2,
+                                 offset, channels);
+    Value init =
+        sliceInit(builder, depthwise.getDpsInits()[0], 3, offset, channels);
+    Operation *clone = builder.clone(*depthwise);
+    clone->setOperand(0, part);
+    clone->setOperand(1, weight);
+    clone->setOperand(2, init);
+    clone->getResult(0).setType(init.getType());
+    results.push_back(tensor::CollapseShapeOp::create(
+        builder, collapse.getLoc(), clone->getResult(0),
+        collapse.getReassociationIndices()));
+    offset += channels;
+  }
+  replaceByConcat(builder, collapse, results, /*linalgForm=*/true);
+  erase(depthwise);
 }
 
 void ConcatPartitioner::partitionConv(Operation *concat,
@@ -657,6 +772,14 @@ void ConcatPartitioner::pushThrough(Operation *concat, Operation *user) {
           if (expr.isFunctionOfDim(channelDim))
             operand.set(sliceChannels(operandBuilder, value, dim, offset,
                                       partChannels));
+      } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(clone);
+                 linalgOp && linalgOp.isDpsInit(&operand)) {
+        operand.set(sliceInit(operandBuilder, value, channelDim, offset,
+                              partChannels));
+      } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(clone) && index == 1) {
+        // HWC: the channels are dimension 2.
+        operand.set(
+            sliceChannels(operandBuilder, value, 2, offset, partChannels));
       } else if (depthwise && index == 1) {
         // HWCM: the channels are dimension 2.
         operand.set(
@@ -692,7 +815,7 @@ void ConcatPartitioner::pushThrough(Operation *concat, Operation *user) {
     results.push_back(clone->getResult(0));
     offset += partChannels;
   }
-  replaceByConcat(builder, user, results);
+  replaceByConcat(builder, user, results, isa<tensor::ConcatOp>(concat));
 }
 
 void ConcatPartitioner::flattenInto(Operation *concat, Operation *outer) {
@@ -704,14 +827,13 @@ void ConcatPartitioner::flattenInto(Operation *concat, Operation *outer) {
     else
       parts.push_back(operand);
   }
-  replaceByConcat(builder, outer, parts);
+  replaceByConcat(builder, outer, parts, isa<tensor::ConcatOp>(outer));
 }
 
 void ConcatPartitioner::replaceByConcat(OpBuilder &builder, Operation *op,
-                                        ArrayRef<Value> parts) {
+                                        ArrayRef<Value> parts,
+                                        bool linalgForm) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  // The ops of the linalg form get a tensor.concat.
-  bool linalgForm = isa<tensor::ConcatOp, tensor::PadOp, linalg::LinalgOp>(op);
   Operation *concat =
       linalgForm
           ? tensor::ConcatOp::create(builder, op->getLoc(), type.getRank() - 1,

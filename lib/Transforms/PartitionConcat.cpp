@@ -532,7 +532,15 @@ void ConcatPartitioner::erase(Operation *op) {
   // A nested input concat is replaced when the inner one is flattened.
   if (inputConcats.contains(op))
     removed.push_back(op->getLoc());
+  SmallVector<Value> operands(op->getOperands());
   op->erase();
+  // The destination of a replaced linalg op (a fill of a tensor.empty) dies
+  // with it.
+  for (Value operand : operands) {
+    Operation *def = operand.getDefiningOp();
+    if (def && def->use_empty() && isa<tensor::EmptyOp, linalg::FillOp>(def))
+      erase(def);
+  }
 }
 
 Value ConcatPartitioner::sliceChannels(OpBuilder &builder, Value value,

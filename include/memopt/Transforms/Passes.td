@@ -124,6 +124,15 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
     Per-channel ops between the concat and a convolution (elementwise ops
     whose other operands are per-channel or whole tensors, casts, max and
     average pooling, spatial `tosa.slice`s) are pushed through it first.
+    The same on the linalg form that `--tosa-to-linalg-pipeline` emits: a
+    `tensor.empty` + `tensor.insert_slice` chain that tiles the channels (or
+    a `tensor.concat`), `linalg.conv_2d_nhwc_fhwc` (partial convolutions
+    chained through their destinations, the first into the bias init),
+    `linalg.depthwise_conv_2d_nhwc_hwc` and `_hwcm` with its collapse to
+    channels, and, pushed through, `tensor.pad` (not of the channels),
+    parallel `linalg.generic`s whose other operands are per-channel or
+    broadcast, `linalg.pooling_nhwc_max`/`_sum` and spatial
+    `tensor.extract_slice`s; concats left by the rewrite become chains again.
     The rewritten function is scheduled as by `memory-schedule`, and the
     rewrite is kept, in that order, only when the scheduled peak drops below
     the scheduled peak of the input (or below every order of the input, when

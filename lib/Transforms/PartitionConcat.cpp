@@ -869,8 +869,9 @@ constexpr double kTrialEffortShare = 0.04;
 
 /// The effort of the first schedule of the input (memory-schedule's is 1).
 /// It is enough where the input is easy; otherwise its lower bound often
-/// shows already that the rewrite is below every order of the input, and
-/// the input is scheduled again with the full effort only when not.
+/// shows already that the rewrite is below every order of the input, or its
+/// peak that the rewrite is not below it, and the input is scheduled again
+/// with the full effort only when neither holds.
 constexpr double kQuickInputEffort = 0.05;
 
 /// A rewritten copy of a function, owned (erased with this), its model and,
@@ -1061,10 +1062,12 @@ struct PartitionConcatPass
     if (best.removed.empty())
       return success();
     size_t numCandidates = best.removed.size();
-    // Unless the rewrite is below every order of the input, the input is
+    // Unless the rewrite is below every order of the input, or not below
+    // the quick order (a better one would only widen the gap), the input is
     // scheduled as memory-schedule would, to compare with its peak.
     if (best.schedule && before.status != ScheduleStatus::Optimal &&
-        best.schedule->peakBytes >= before.lowerBoundBytes) {
+        best.schedule->peakBytes >= before.lowerBoundBytes &&
+        best.schedule->peakBytes < before.peakBytes) {
       inputOptions.effort = 1;
       before = scheduleForMemory(model->graph, inputOptions);
       inputSeconds += before.seconds;
@@ -1080,11 +1083,15 @@ struct PartitionConcatPass
       return success();
     }
     if (onlyIfLower && best.schedule->peakBytes >= before.peakBytes) {
-      function->emitRemark()
-          << "memopt-partition-concat: partitioning " << numCandidates
-          << " concats would not lower the scheduled peak (" << before.peakBytes
-          << " bytes, " << best.schedule->peakBytes
-          << " with the rewrite); the function is left unchanged";
+      InFlightDiagnostic refusal = function->emitRemark();
+      refusal << "memopt-partition-concat: partitioning " << numCandidates
+              << " concats would not lower the scheduled peak (";
+      // A quick order that the rewrite does not beat: memory-schedule may
+      // find a lower one.
+      if (before.status != ScheduleStatus::Optimal)
+        refusal << "an order of the input reaches ";
+      refusal << before.peakBytes << " bytes, " << best.schedule->peakBytes
+              << " with the rewrite); the function is left unchanged";
       return success();
     }
     if (onlyIfLower) {

@@ -139,8 +139,7 @@ tensor::CollapseShapeOp getDepthwiseCollapse(Operation *op) {
       dyn_cast<tensor::CollapseShapeOp>(*op->getResult(0).user_begin());
   if (!collapse)
     return nullptr;
-  SmallVector<ReassociationIndices> groups =
-      collapse.getReassociationIndices();
+  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
   if (groups.size() != 4 || groups[3] != ReassociationIndices{3, 4})
     return nullptr;
   return collapse;
@@ -341,8 +340,7 @@ getInsertSliceChainParts(tensor::InsertSliceOp last) {
       int64_t offset = link.getStaticOffsets()[dim];
       int64_t size = link.getStaticSizes()[dim];
       if (size != sourceType.getDimSize(dim) ||
-          (dim != rank - 1 &&
-           (offset != 0 || size != type.getDimSize(dim))))
+          (dim != rank - 1 && (offset != 0 || size != type.getDimSize(dim))))
         return std::nullopt;
     }
     slices.push_back({link.getStaticOffsets().back(), link.getSource()});
@@ -355,9 +353,8 @@ getInsertSliceChainParts(tensor::InsertSliceOp last) {
   }
   if (slices.size() < 2)
     return std::nullopt;
-  llvm::stable_sort(slices, [](const auto &a, const auto &b) {
-    return a.first < b.first;
-  });
+  llvm::stable_sort(
+      slices, [](const auto &a, const auto &b) { return a.first < b.first; });
   SmallVector<Value> parts;
   int64_t next = 0;
   for (auto [offset, part] : slices) {
@@ -380,8 +377,8 @@ constexpr llvm::StringLiteral kInputTensorConcat = "memopt.input_concat";
 /// `tensor.concat`s already there.
 void normalizeConcatChains(Block &block) {
   for (auto concat : block.getOps<tensor::ConcatOp>())
-    concat->setAttr(kInputTensorConcat, UnitAttr::get(block.getParentOp()
-                                                          ->getContext()));
+    concat->setAttr(kInputTensorConcat,
+                    UnitAttr::get(block.getParentOp()->getContext()));
   for (Operation &op : llvm::make_early_inc_range(block)) {
     auto last = dyn_cast<tensor::InsertSliceOp>(op);
     if (!last)
@@ -421,9 +418,8 @@ void decomposeConcats(Block &block) {
       continue;
     OpBuilder builder(concat);
     auto type = cast<RankedTensorType>(concat.getType());
-    Value result = tensor::EmptyOp::create(builder, concat.getLoc(),
-                                           type.getShape(),
-                                           type.getElementType());
+    Value result = tensor::EmptyOp::create(
+        builder, concat.getLoc(), type.getShape(), type.getElementType());
     int64_t offset = 0;
     for (Value part : concat.getInputs()) {
       auto partType = cast<RankedTensorType>(part.getType());
@@ -468,16 +464,16 @@ private:
                             linalg::DepthwiseConv2DNhwcHwcmOp depthwise);
   /// The destination of one part's op: `init` (the whole op's) along
   /// dimension `dim`; a new fill or tensor.empty where `init` is one.
-  Value sliceInit(OpBuilder &builder, Value init, unsigned dim,
-                  int64_t offset, int64_t size);
+  Value sliceInit(OpBuilder &builder, Value init, unsigned dim, int64_t offset,
+                  int64_t size);
   void flattenInto(Operation *concat, Operation *outer);
   Value sliceChannels(OpBuilder &builder, Value value, unsigned dim,
                       int64_t offset, int64_t size);
   Value getZeroBias(OpBuilder &builder, Type elementType);
   Value getZero(OpBuilder &builder, Type elementType);
   /// Replaces `op` by a channel concat of `parts`, to be partitioned next.
-  void replaceByConcat(OpBuilder &builder, Operation *op,
-                       ArrayRef<Value> parts, bool linalgForm);
+  void replaceByConcat(OpBuilder &builder, Operation *op, ArrayRef<Value> parts,
+                       bool linalgForm);
   void erase(Operation *op);
 
   Block &block;
@@ -513,8 +509,8 @@ SmallVector<Location> ConcatPartitioner::run() {
       // alone where they are smaller than the input's.
       if (fromInput && remark)
         concat->emitRemark() << "memopt-partition-concat: concat left as it "
-                               "is: "
-                            << *reason;
+                                "is: "
+                             << *reason;
       continue;
     }
     llvm::SetVector<Operation *> users;
@@ -595,9 +591,8 @@ void ConcatPartitioner::rewriteUser(Operation *concat, Operation *user) {
   pushThrough(concat, user);
 }
 
-Value ConcatPartitioner::sliceInit(OpBuilder &builder, Value init,
-                                   unsigned dim, int64_t offset,
-                                   int64_t size) {
+Value ConcatPartitioner::sliceInit(OpBuilder &builder, Value init, unsigned dim,
+                                   int64_t offset, int64_t size) {
   auto type = cast<RankedTensorType>(init.getType());
   SmallVector<int64_t> shape(type.getShape());
   shape[dim] = size;
@@ -684,8 +679,7 @@ void ConcatPartitioner::partitionConv(Operation *concat,
   erase(conv);
 }
 
-void ConcatPartitioner::partitionConv(Operation *concat,
-                                      tosa::Conv2DOp conv) {
+void ConcatPartitioner::partitionConv(Operation *concat, tosa::Conv2DOp conv) {
   OpBuilder builder(conv);
   Type biasType = getElementTypeOrSelf(conv.getBias().getType());
   bool accumulate = canAccumulateInPlace(conv);
@@ -782,8 +776,8 @@ void ConcatPartitioner::pushThrough(Operation *concat, Operation *user) {
                                       partChannels));
       } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(clone);
                  linalgOp && linalgOp.isDpsInit(&operand)) {
-        operand.set(sliceInit(operandBuilder, value, channelDim, offset,
-                              partChannels));
+        operand.set(
+            sliceInit(operandBuilder, value, channelDim, offset, partChannels));
       } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(clone) && index == 1) {
         // HWC: the channels are dimension 2.
         operand.set(
@@ -843,13 +837,12 @@ void ConcatPartitioner::replaceByConcat(OpBuilder &builder, Operation *op,
                                         bool linalgForm) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   Operation *concat =
-      linalgForm
-          ? tensor::ConcatOp::create(builder, op->getLoc(), type.getRank() - 1,
-                                     parts)
-                .getOperation()
-          : tosa::ConcatOp::create(builder, op->getLoc(), type, parts,
-                                   uint32_t(type.getRank() - 1))
-                .getOperation();
+      linalgForm ? tensor::ConcatOp::create(builder, op->getLoc(),
+                                            type.getRank() - 1, parts)
+                       .getOperation()
+                 : tosa::ConcatOp::create(builder, op->getLoc(), type, parts,
+                                          uint32_t(type.getRank() - 1))
+                       .getOperation();
   op->getResult(0).replaceAllUsesWith(concat->getResult(0));
   // A flattened input concat lives on in the new one.
   if (inputConcats.erase(op))
@@ -976,13 +969,11 @@ struct PartitionConcatPass
   /// when the peak stays at most the best one and split in two otherwise
   /// (breadth first, down to one concat), within kMaxSelectionTrials
   /// rewrites.
-  LogicalResult dropUselessConcats(FunctionOpInterface function,
-                                   FunctionOpInterface source,
-                                   ArrayRef<unsigned> candidates,
-                                   llvm::BitVector &kept,
-                                   const ExtractionOptions &extraction,
-                                   const ScheduleOptions &options,
-                                   ScheduledRewrite &best) {
+  LogicalResult
+  dropUselessConcats(FunctionOpInterface function, FunctionOpInterface source,
+                     ArrayRef<unsigned> candidates, llvm::BitVector &kept,
+                     const ExtractionOptions &extraction,
+                     const ScheduleOptions &options, ScheduledRewrite &best) {
     ScheduleOptions trialOptions = options;
     trialOptions.effort *= kTrialEffortShare;
     std::deque<ArrayRef<unsigned>> groups;
@@ -1002,9 +993,8 @@ struct PartitionConcatPass
         seeds.reset(index);
       ScheduledRewrite trial;
       if (failed(rewriteAndSchedule(function, source, &seeds,
-                                    /*remark=*/false,
-                                    best.schedule->peakBytes, extraction,
-                                    trialOptions, trial)))
+                                    /*remark=*/false, best.schedule->peakBytes,
+                                    extraction, trialOptions, trial)))
         return failure();
       if (!trial.removed.empty() && trial.schedule &&
           trial.schedule->peakBytes <= best.schedule->peakBytes) {
@@ -1021,8 +1011,7 @@ struct PartitionConcatPass
                                   const ExtractionOptions &extraction,
                                   const ScheduleOptions &options) {
     Region &body = function.getFunctionBody();
-    if (!body.hasOneBlock() ||
-        llvm::none_of(body.front(), [](Operation &op) {
+    if (!body.hasOneBlock() || llvm::none_of(body.front(), [](Operation &op) {
           return isa<tosa::ConcatOp, tensor::ConcatOp, tensor::InsertSliceOp>(
               op);
         }))

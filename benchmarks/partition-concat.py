@@ -6,8 +6,11 @@ and, where given, on concat-heavy models of ../shared/models.
 For each model: the peak memory-schedule reaches alone (and whether it is
 proven optimal), the peak after memopt-partition-concat and memory-schedule,
 the change, the concats partitioned, the ops added, and the CPU time of the
-partition pass (which schedules the input and the rewrite once each). Every
-number comes from memopt-report's JSON. Prints a markdown table. Usage:
+partition pass (which schedules the input, the rewrite and the selection
+trials). Every number comes from memopt-report's JSON. A second table does
+the same on the NAS models lowered first by --tosa-to-linalg-pipeline
+--tosa-to-arith --tosa-to-tensor (the linalg form). Prints markdown tables.
+Usage:
 
   benchmarks/partition-concat.py [--build build] [--shared ../shared]
 """
@@ -28,7 +31,12 @@ GENERATED = [(f"{m}{'_imagenet' if i else ''}",
              for i in (False, True)
              for m in ("darts", "nasnet", "amoebanet", "randwire_ws",
                        "randwire_er", "randwire_ba")]
-SHARED = ["inception_v1_onnx.mlir", "shufflenet_onnx.mlir", "squeezenet_onnx.mlir"]
+LINALG = [name for name, _ in GENERATED if not name.startswith("randwire")]
+LOWER = ["--tosa-to-linalg-pipeline", "--tosa-to-arith", "--tosa-to-tensor"]
+# Concat-heavy models of ../shared/models and the frontend dialect whose ops
+# are assumed pure.
+SHARED = [("inception_v1_onnx.mlir", "onnx"), ("shufflenet_onnx.mlir", "onnx"),
+          ("squeezenet_onnx.mlir", "onnx"), ("yolov8_ttir.mlir", "ttir")]
 
 
 def run(opt, path, passes, pure):
@@ -62,27 +70,38 @@ def row(opt, name, path, pure):
             f"{partition.get('ops_added', 0)} | {seconds:.2f} |")
 
 
+def header():
+    print("| model | ops | scheduled peak (B) | status | with partition (B) "
+          "| change | concats | ops added | pass CPU s |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     args = parser.parse_args()
     opt = os.path.join(args.build, "bin", "memopt-opt")
-    print("| model | ops | scheduled peak (B) | status | with partition (B) "
-          "| change | concats | ops added | pass CPU s |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    header()
     with tempfile.TemporaryDirectory() as tmp:
         for name, gen in GENERATED:
             path = os.path.join(tmp, name + ".mlir")
             subprocess.run([sys.executable, MODELGEN, *gen, "-o", path],
                            check=True)
             print(row(opt, name, path, None), flush=True)
-    for model in SHARED:
-        path = os.path.join(args.shared, "models", model)
-        if os.path.exists(path):
-            print(row(opt, model, path, "onnx"), flush=True)
-        else:
-            print(f"| {model} | skipped: {path} not found |")
+        for model, pure in SHARED:
+            path = os.path.join(args.shared, "models", model)
+            if os.path.exists(path):
+                print(row(opt, model, path, pure), flush=True)
+            else:
+                print(f"| {model} | skipped: {path} not found |")
+        print("\nLinalg form:\n")
+        header()
+        for name in LINALG:
+            path = os.path.join(tmp, name + ".mlir")
+            lowered = os.path.join(tmp, name + ".linalg.mlir")
+            subprocess.run([opt, path, *LOWER, "-o", lowered], check=True)
+            print(row(opt, name, lowered, None), flush=True)
 
 
 if __name__ == "__main__":

@@ -84,9 +84,11 @@ std::optional<Value> getViewSource(Operation *op) {
   if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
       op->getNumOperands() == 0 || !isa<TensorType>(op->getResultTypes()[0]))
     return std::nullopt;
-  if (isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
-          tensor::ReshapeOp, tensor::CastOp, tensor::BitcastOp,
-          tensor::ExtractSliceOp>(op))
+  // tosa.slice lowers to tensor.extract_slice (tosa-to-tensor), which
+  // bufferizes to a memref.subview.
+  if (isa<tosa::ReshapeOp, tosa::SliceOp, tensor::CollapseShapeOp,
+          tensor::ExpandShapeOp, tensor::ReshapeOp, tensor::CastOp,
+          tensor::BitcastOp, tensor::ExtractSliceOp>(op))
     return op->getOperand(0);
   if (op->isRegistered())
     return std::nullopt;

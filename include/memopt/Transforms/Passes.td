@@ -124,9 +124,20 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
     Per-channel ops between the concat and a convolution (elementwise ops
     whose other operands are per-channel or whole tensors, casts, max and
     average pooling, spatial `tosa.slice`s) are pushed through it first.
+    The same on the linalg form that `--tosa-to-linalg-pipeline` emits: a
+    `tensor.empty` + `tensor.insert_slice` chain that tiles the channels (or
+    a `tensor.concat`), `linalg.conv_2d_nhwc_fhwc` (partial convolutions
+    chained through their destinations, the first into the bias init),
+    `linalg.depthwise_conv_2d_nhwc_hwc` and `_hwcm` with its collapse to
+    channels, and, pushed through, `tensor.pad` (not of the channels),
+    parallel `linalg.generic`s whose other operands are per-channel or
+    broadcast, `linalg.pooling_nhwc_max`/`_sum` and spatial
+    `tensor.extract_slice`s; concats left by the rewrite become chains again.
     The rewritten function is scheduled as by `memory-schedule`, and the
     rewrite is kept, in that order, only when the scheduled peak drops below
-    the scheduled peak of the input; otherwise the function stays as it is.
+    the scheduled peak of the input (or below every order of the input, when
+    a quick schedule of the input proves that); otherwise the function stays
+    as it is.
     Then concats are selected one by one: groups of them (halves of the
     block order, then their halves) are left as they are where the scheduled
     peak stays at most the best one, within 16 rewrites per function.
@@ -153,9 +164,11 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
            "(inf: no limit)">,
     Option<"effort", "effort", "double", "0.5",
            "Multiplier of the (deterministic) work the scheduler may spend "
-           "on the rewritten function (the input is scheduled with the "
-           "effort of memory-schedule): its searches stop early on graphs "
-           "they cannot settle, such as some rewritten ImageNet stems">,
+           "on the rewritten function (each selection trial gets 4% of "
+           "it; the input is scheduled with the effort of memory-schedule "
+           "unless a quick schedule of it proves the rewrite below all its "
+           "orders): its searches stop early on graphs they cannot settle, "
+           "such as some rewritten ImageNet stems">,
     Option<"onlyIfLower", "only-if-lower", "bool", "true",
            "Keep the rewrite only where it lowers the scheduled peak; false "
            "keeps every rewrite (still scheduled), to test or measure it">,

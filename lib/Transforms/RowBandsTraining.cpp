@@ -129,15 +129,21 @@ public:
   Value constShape(ArrayRef<int64_t> values) {
     auto type = RankedTensorType::get({int64_t(values.size())},
                                       b.getIndexType());
-    return tosa::ConstShapeOp::create(
-        b, loc, tosa::shapeType::get(b.getContext(), values.size()),
-        DenseIntElementsAttr::get(type, values));
+    auto attr = DenseIntElementsAttr::get(type, values);
+    Value &constant = constants[attr];
+    if (!constant)
+      constant = tosa::ConstShapeOp::create(
+          b, loc, tosa::shapeType::get(b.getContext(), values.size()), attr);
+    return constant;
   }
   /// A splat f32 constant of `shape`.
   Value splat(ArrayRef<int64_t> shape, float value) {
     auto type = RankedTensorType::get(shape, b.getF32Type());
-    return tosa::ConstOp::create(
-        b, loc, type, DenseElementsAttr::get(type, llvm::ArrayRef(value)));
+    auto attr = DenseElementsAttr::get(type, llvm::ArrayRef(value));
+    Value &constant = constants[attr];
+    if (!constant)
+      constant = tosa::ConstOp::create(b, loc, type, attr);
+    return constant;
   }
   /// The generator's scalar of rank `rank` and its zero point.
   Value scalar(float value, unsigned rank) {
@@ -246,6 +252,10 @@ public:
   Location loc;
 
 private:
+  /// Constants this emitter created: its ops go in one place, in order,
+  /// so the first one dominates the later uses.
+  DenseMap<Attribute, Value> constants;
+
   Type boolType(Value x, Value y) {
     ArrayRef<int64_t> a = shapeOf(x), c = shapeOf(y);
     SmallVector<int64_t> shape;
@@ -666,7 +676,7 @@ struct RowBandsTrainingPass
     Block &block = *last.op->getBlock();
     Operation *terminator = block.getTerminator();
     OpBuilder builder(terminator);
-    Emitter e(builder, last.op->getLoc());
+    Emitter proofEmitter(builder, last.op->getLoc());
     ForwardValues whole;
     for (const TrainLayer &layer : segment.layers) {
       whole.inputs.push_back(layer.op->getOperand(0));
@@ -679,8 +689,8 @@ struct RowBandsTrainingPass
       whole.padsH.push_back({padTop, padBottom});
     }
     Operation *before = terminator->getPrevNode();
-    Gradients reference =
-        emitBackward(e, segment, whole, grad, /*withInputGradient=*/true);
+    Gradients reference = emitBackward(proofEmitter, segment, whole, grad,
+                                       /*withInputGradient=*/true);
     SmallVector<Operation *> mine;
     for (Operation *op = before ? before->getNextNode() : &block.front();
          op != terminator; op = op->getNextNode())
@@ -746,11 +756,15 @@ struct RowBandsTrainingPass
             }))
           grew = dying.insert(op).second;
     }
+    llvm::SmallPtrSet<Operation *, 8> layerOps;
+    for (const TrainLayer &layer : segment.layers)
+      layerOps.insert(layer.op);
     for (const TrainLayer &layer : segment.layers) {
       if (dying.contains(layer.op))
         continue;
+      why = "its maps are still read outside it";
       for (Operation *user : layer.op->getUsers())
-        if (!dying.contains(user)) {
+        if (!dying.contains(user) && !layerOps.contains(user)) {
           why = "the map of '" + layer.rows.name + "' is still read by '" +
                 user->getName().getStringRef().str() + "'";
           break;
@@ -760,10 +774,12 @@ struct RowBandsTrainingPass
 
     // The forward, band by band, right after the segment's last op.
     builder.setInsertionPointAfter(last.op);
+    Emitter forwardEmitter(builder, last.op->getLoc());
     SmallVector<Value> outputs;
     for (const BandRows &band : bandRows)
-      outputs.push_back(emitForwardBand(e, segment, band).outputs.back());
-    Value output = e.concat(outputs, 1);
+      outputs.push_back(
+          emitForwardBand(forwardEmitter, segment, band).outputs.back());
+    Value output = forwardEmitter.concat(outputs, 1);
 
     // The backward, band by band, once the output gradient exists.
     Operation *after = output.getDefiningOp();
@@ -771,6 +787,8 @@ struct RowBandsTrainingPass
       if (after->isBeforeInBlock(def))
         after = def;
     builder.setInsertionPointAfter(after);
+    Emitter backwardEmitter(builder, last.op->getLoc());
+    Emitter &e = backwardEmitter;
     SmallVector<Value> weightSums(n), biasSums(n);
     SmallVector<std::pair<RowRange, Value>> inputParts;
     for (const BandRows &band : bandRows) {

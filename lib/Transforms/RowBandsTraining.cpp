@@ -110,9 +110,6 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
         }))
       return fail("its windows do not tile the input (kernel = stride, no "
                   "padding is what training bands)");
-    if (in.getDimSize(1) != out.getDimSize(1) * stride[0] ||
-        in.getDimSize(2) != out.getDimSize(2) * stride[1])
-      return fail("its windows do not cover the input");
     layer.kind = TrainLayer::Kind::MaxPool;
     layer.rows.kernel = layer.rows.stride = stride[0];
     return layer;
@@ -759,16 +756,17 @@ struct RowBandsTrainingPass
     llvm::SmallPtrSet<Operation *, 8> layerOps;
     for (const TrainLayer &layer : segment.layers)
       layerOps.insert(layer.op);
-    for (const TrainLayer &layer : segment.layers) {
-      if (dying.contains(layer.op))
-        continue;
+    if (!llvm::all_of(layerOps, [&](Operation *op) {
+          return dying.contains(op);
+        })) {
       why = "its maps are still read outside it";
-      for (Operation *user : layer.op->getUsers())
-        if (!dying.contains(user) && !layerOps.contains(user)) {
-          why = "the map of '" + layer.rows.name + "' is still read by '" +
-                user->getName().getStringRef().str() + "'";
-          break;
-        }
+      for (const TrainLayer &layer : segment.layers)
+        for (Operation *user : layer.op->getUsers())
+          if (!dying.contains(user) && !layerOps.contains(user)) {
+            why = "the map of '" + layer.rows.name + "' is still read by '" +
+                  user->getName().getStringRef().str() + "'";
+            return std::nullopt;
+          }
       return std::nullopt;
     }
 

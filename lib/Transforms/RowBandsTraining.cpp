@@ -557,10 +557,11 @@ struct RowBandsTrainingPass
   }
 
   void runOnOperation() final {
-    if (bands < 0 || maxBands < 1) {
+    if (bands < 0 || maxBands < 1 || !(maxAddedCompute >= 0)) {
       getOperation()->emitError()
           << kPassName
-          << ": bands must not be negative and max-bands must be positive";
+          << ": bands and max-added-compute must not be negative and max-bands "
+             "must be positive";
       return signalPassFailure();
     }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
@@ -612,22 +613,51 @@ struct RowBandsTrainingPass
     return kept;
   }
 
-  /// Bands every segment of `function` into `bandCount` bands. Segments it
-  /// cannot band are left as they were (with a remark when `remark`).
-  BandingOutcome bandSegments(FunctionOpInterface function, int64_t bandCount,
-                              bool remark) {
+  /// Drops the first `count` layers of `segment`, if what remains can still
+  /// be a segment.
+  static bool trimFront(Segment &segment, unsigned count) {
+    if (count + 2 > segment.layers.size() ||
+        llvm::none_of(llvm::drop_begin(segment.layers, count),
+                      [](const TrainLayer &layer) {
+                        return layer.kind == TrainLayer::Kind::Conv;
+                      }))
+      return false;
+    segment.layers.erase(segment.layers.begin(),
+                         segment.layers.begin() + count);
+    for (auto [index, layer] : llvm::enumerate(segment.layers))
+      layer.rows.inputs = {int(index) - 1};
+    return true;
+  }
+
+  /// Bands segment i of `function` (findSegments order) into `counts[i]`
+  /// bands (1: unbanded). Segments it cannot band are left as they were
+  /// (with a remark when `remark`).
+  BandingOutcome bandSegments(FunctionOpInterface function,
+                              ArrayRef<int64_t> counts, bool remark) {
     BandingOutcome outcome;
     Block &block = function.getFunctionBody().front();
     SmallVector<Segment> segments = findSegments(block, remark);
     // Later segments first: an earlier segment's output gradient is then
     // the value the later one's banded backward produced.
-    for (Segment &segment : llvm::reverse(segments)) {
+    for (unsigned index = segments.size(); index-- > 0;) {
+      Segment &segment = segments[index];
+      if (index >= counts.size() || counts[index] < 2)
+        continue;
       std::string why;
+      std::optional<unsigned> readOutside;
       std::optional<std::string> text =
-          bandSegment(segment, bandCount, why);
+          bandSegment(segment, counts[index], why, readOutside);
+      // A map read outside (a residual branch reading a block's input)
+      // starts the segment after it.
+      while (!text && readOutside && trimFront(segment, *readOutside + 1)) {
+        why.clear();
+        readOutside.reset();
+        text = bandSegment(segment, counts[index], why, readOutside);
+      }
       if (text) {
         ++outcome.segments;
-        outcome.remarks.push_back({segment.layers.back().op->getLoc(), *text});
+        outcome.remarks.push_back(
+            {segment.layers.back().op->getLoc(), *text});
       } else if (remark && !why.empty()) {
         segment.layers.back().op->emitRemark()
             << kPassName << ": segment of " << segment.layers.size()
@@ -637,11 +667,82 @@ struct RowBandsTrainingPass
     return outcome;
   }
 
+  /// The modelled peak and convolution MACs of `function` with `counts`
+  /// bands per segment, on a copy; nothing when no segment is banded or
+  /// the result does not verify or cannot be modelled.
+  std::optional<std::pair<int64_t, int64_t>>
+  tryCounts(FunctionOpInterface function, ArrayRef<int64_t> counts,
+            const ExtractionOptions &extraction) {
+    Operation *copy = function->clone();
+    auto trial = cast<FunctionOpInterface>(copy);
+    std::optional<std::pair<int64_t, int64_t>> result;
+    if (bandSegments(trial, counts, /*remark=*/false).segments &&
+        !getVerifierError(trial))
+      if (FailureOr<BlockMemoryModel> model =
+              buildFunctionMemoryModel(trial, extraction);
+          succeeded(model))
+        result = {computeProfile(model->graph, inputOrder(model->graph))
+                      .peakBytes,
+                  countConvMacs(trial)};
+    copy->erase();
+    return result;
+  }
+
+  /// Band counts per segment by descent from all unbanded: each round
+  /// makes the one change of one segment's count (among 1, 2, 4, ...,
+  /// max-bands) that lowers the modelled peak most (on a tie, adds the
+  /// fewest MACs) while the added MACs stay within max-added-compute.
+  SmallVector<int64_t> chooseCounts(FunctionOpInterface function,
+                                    unsigned segmentCount, int64_t peakBefore,
+                                    int64_t macsBefore,
+                                    const ExtractionOptions &extraction) {
+    SmallVector<int64_t> options = {1};
+    for (int64_t count = 2; count <= maxBands; count *= 2)
+      options.push_back(count);
+    double macCap = maxAddedCompute * double(macsBefore);
+    SmallVector<int64_t> counts(segmentCount, 1);
+    int64_t bestPeak = peakBefore, bestMacs = macsBefore;
+    // Each round lowers the peak: at most one round per byte, but in
+    // practice a few per segment; bounded by the number of moves.
+    for (unsigned round = 0; round < segmentCount * options.size(); ++round) {
+      std::optional<std::pair<unsigned, int64_t>> move;
+      int64_t movePeak = bestPeak, moveMacs = 0;
+      for (unsigned index = 0; index < segmentCount; ++index)
+        for (int64_t count : options) {
+          if (count == counts[index])
+            continue;
+          SmallVector<int64_t> trial = counts;
+          trial[index] = count;
+          std::optional<std::pair<int64_t, int64_t>> result =
+              tryCounts(function, trial, extraction);
+          if (!result || double(result->second - macsBefore) > macCap)
+            continue;
+          if (result->first < movePeak ||
+              (move && result->first == movePeak &&
+               result->second < moveMacs)) {
+            move = {index, count};
+            movePeak = result->first;
+            moveMacs = result->second;
+          }
+        }
+      if (!move)
+        break;
+      counts[move->first] = move->second;
+      bestPeak = movePeak;
+      bestMacs = moveMacs;
+    }
+    (void)bestMacs;
+    return counts;
+  }
+
   /// Bands one segment; returns the remark describing it, or nothing with
   /// `why` set (empty: nothing to do). The function is changed only when a
   /// remark is returned.
+  /// `readOutside`: the last layer whose map something outside the
+  /// segment still reads, when that is why.
   std::optional<std::string> bandSegment(Segment &segment, int64_t bandCount,
-                                         std::string &why) {
+                                         std::string &why,
+                                         std::optional<unsigned> &readOutside) {
     const TrainLayer &last = segment.layers.back();
     unsigned n = segment.layers.size();
     Value grad = findOutputGradient(last);
@@ -760,11 +861,13 @@ struct RowBandsTrainingPass
           return dying.contains(op);
         })) {
       why = "its maps are still read outside it";
-      for (const TrainLayer &layer : segment.layers)
-        for (Operation *user : layer.op->getUsers())
+      for (unsigned index = n; index-- > 0;)
+        for (Operation *user : segment.layers[index].op->getUsers())
           if (!dying.contains(user) && !layerOps.contains(user)) {
-            why = "the map of '" + layer.rows.name + "' is still read by '" +
+            why = "the map of '" + segment.layers[index].rows.name +
+                  "' is still read by '" +
                   user->getName().getStringRef().str() + "'";
+            readOutside = index;
             return std::nullopt;
           }
       return std::nullopt;
@@ -871,46 +974,27 @@ struct RowBandsTrainingPass
         computeProfile(model->graph, inputOrder(model->graph)).peakBytes;
     int64_t macsBefore = countConvMacs(function);
 
-    // Candidate band counts, each tried on a copy; the lowest modelled
-    // peak wins (the fewest bands on a tie).
-    SmallVector<int64_t> candidates;
-    if (bands > 0)
-      candidates.push_back(bands);
-    else
-      for (int64_t count = 2; count <= maxBands; ++count)
-        candidates.push_back(count);
-    int64_t bestCount = 0, bestPeak = peakBefore;
-    for (int64_t count : candidates) {
-      if (candidates.size() == 1) {
-        bestCount = count;
-        break;
-      }
-      Operation *copy = function->clone();
-      auto trial = cast<FunctionOpInterface>(copy);
-      BandingOutcome outcome = bandSegments(trial, count, /*remark=*/false);
-      std::optional<int64_t> peak;
-      if (outcome.segments && !getVerifierError(trial))
-        if (FailureOr<BlockMemoryModel> after =
-                buildFunctionMemoryModel(trial, extraction);
-            succeeded(after))
-          peak = computeProfile(after->graph, inputOrder(after->graph))
-                     .peakBytes;
-      copy->erase();
-      if (peak && *peak < bestPeak) {
-        bestPeak = *peak;
-        bestCount = count;
-      }
-    }
-    if (!bestCount) {
-      // Say why on the unchanged function: run once more for the remarks.
+    unsigned segmentCount =
+        findSegments(function.getFunctionBody().front(), /*remark=*/false)
+            .size();
+    if (segmentCount == 0)
+      return;
+    SmallVector<int64_t> counts(segmentCount, bands);
+    if (bands == 0)
+      counts = chooseCounts(function, segmentCount, peakBefore, macsBefore,
+                            extraction);
+    if (llvm::all_of(counts, [](int64_t count) { return count < 2; })) {
+      // Say why on the unchanged function: band a copy for the remarks.
       Operation *copy = function->clone();
       BandingOutcome outcome =
-          bandSegments(cast<FunctionOpInterface>(copy), 2, /*remark=*/true);
+          bandSegments(cast<FunctionOpInterface>(copy),
+                       SmallVector<int64_t>(segmentCount, 2), /*remark=*/true);
       copy->erase();
       if (outcome.segments)
         emitRemark(function.getLoc())
-            << kPassName << ": banding does not lower the modelled peak ("
-            << peakBefore << " bytes); the function is left unchanged";
+            << kPassName << ": no band counts lower the modelled peak ("
+            << peakBefore << " bytes) within max-added-compute; the "
+            << "function is left unchanged";
       return;
     }
 
@@ -922,7 +1006,7 @@ struct RowBandsTrainingPass
       emitRemark(function.getLoc())
           << kPassName << ": " << why << "; the function is left unchanged";
     };
-    BandingOutcome outcome = bandSegments(function, bestCount, /*remark=*/true);
+    BandingOutcome outcome = bandSegments(function, counts, /*remark=*/true);
     if (!outcome.segments) {
       backup->erase();
       return;

@@ -376,8 +376,10 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
     into the full segment-input gradient (halo rows receive from two
     bands). Sums are reordered: gradients agree to rounding.
 
-    `bands=` fixes the bands per segment; by default the pass tries 2 to
-    `max-bands` and keeps the count with the lowest modelled peak. A
+    `bands=` fixes the bands of every segment; by default the pass
+    chooses each segment's count (1, 2, 4, ... `max-bands`) by descent on
+    the modelled peak, keeping the added convolution MACs within
+    `max-added-compute` of the function's. A
     segment whose backward is not found or not matched, or whose maps stay
     read elsewhere, gets a remark naming the op and is left unchanged; a
     rewrite that does not verify or does not lower the modelled peak is
@@ -393,6 +395,9 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
            "Bands per segment (0: chosen by the memory model)">,
     Option<"maxBands", "max-bands", "int64_t", "8",
            "Most bands per segment the memory model tries">,
+    Option<"maxAddedCompute", "max-added-compute", "double", "0.5",
+           "Largest added convolution MACs, as a fraction of the function's "
+           "(a training step's convolutions are about three forwards)">,
   ];
   let dependentDialects = ["mlir::tosa::TosaDialect"];
   let statistics = [

@@ -636,7 +636,7 @@ struct RowBandsTrainingPass
                               ArrayRef<int64_t> counts, bool remark) {
     BandingOutcome outcome;
     Block &block = function.getFunctionBody().front();
-    SmallVector<Segment> segments = findSegments(block, remark);
+    SmallVector<Segment> segments = findSegments(block, /*remark=*/false);
     // Later segments first: an earlier segment's output gradient is then
     // the value the later one's banded backward produced.
     for (unsigned index = segments.size(); index-- > 0;) {
@@ -975,7 +975,7 @@ struct RowBandsTrainingPass
     int64_t macsBefore = countConvMacs(function);
 
     unsigned segmentCount =
-        findSegments(function.getFunctionBody().front(), /*remark=*/false)
+        findSegments(function.getFunctionBody().front(), /*remark=*/true)
             .size();
     if (segmentCount == 0)
       return;

@@ -2,6 +2,7 @@
 // RUN: memopt-opt %s --split-input-file --memopt-row-bands-training=bands=1 | FileCheck %s --check-prefix=ONE
 // RUN: not memopt-opt %s --split-input-file --memopt-row-bands-training=bands=-1 2>&1 | FileCheck %s --check-prefix=ERR
 // RUN: not memopt-opt %s --split-input-file --memopt-row-bands-training=max-bands=0 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: not memopt-opt %s --split-input-file --memopt-row-bands-training=max-added-compute=-1 2>&1 | FileCheck %s --check-prefix=ERR
 
 // Two convolutions with ReLUs and their backward as the model generator
 // emits it (the output gradient %g is an argument). With 2 bands of 4 rows
@@ -9,7 +10,7 @@
 // recomputes each band: the program's backward (the filter gradient of the
 // full maps) is gone, the band gradients are added.
 
-// ERR: error: memopt-row-bands-training: bands must not be negative and max-bands must be positive
+// ERR: error: memopt-row-bands-training: bands and max-added-compute must not be negative and max-bands must be positive
 // ONE-NOT: tosa.concat
 
 // CHECK-LABEL: func.func @banded

@@ -647,9 +647,10 @@ struct RowBandsTrainingPass
       std::optional<unsigned> readOutside;
       std::optional<std::string> text =
           bandSegment(segment, counts[index], why, readOutside);
-      // A map read outside (a residual branch reading a block's input)
-      // starts the segment after it.
-      while (!text && readOutside && trimFront(segment, *readOutside + 1)) {
+      // A map read outside (a residual branch reading a block's input, or
+      // the first layer's input gradient summed with another one) keeps
+      // the segment's maps: retry without the first layer.
+      while (!text && readOutside && trimFront(segment, 1)) {
         why.clear();
         readOutside.reset();
         text = bandSegment(segment, counts[index], why, readOutside);
@@ -861,8 +862,11 @@ struct RowBandsTrainingPass
           return dying.contains(op);
         })) {
       why = "its maps are still read outside it";
-      for (unsigned index = n; index-- > 0;)
-        for (Operation *user : segment.layers[index].op->getUsers())
+      for (unsigned index = n; index-- > 0;) {
+        Operation *op = segment.layers[index].op;
+        if (dying.contains(op))
+          continue;
+        for (Operation *user : op->getUsers())
           if (!dying.contains(user) && !layerOps.contains(user)) {
             why = "the map of '" + segment.layers[index].rows.name +
                   "' is still read by '" +
@@ -870,6 +874,7 @@ struct RowBandsTrainingPass
             readOutside = index;
             return std::nullopt;
           }
+      }
       return std::nullopt;
     }
 

@@ -105,9 +105,8 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
   }
   if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
     ArrayRef<int64_t> kernel = pool.getKernel(), stride = pool.getStride();
-    if (kernel != stride || llvm::any_of(pool.getPad(), [](int64_t p) {
-          return p != 0;
-        }))
+    if (kernel != stride ||
+        llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
       return fail("its windows do not tile the input (kernel = stride, no "
                   "padding is what training bands)");
     layer.kind = TrainLayer::Kind::MaxPool;
@@ -124,8 +123,8 @@ public:
   Emitter(OpBuilder &builder, Location loc) : b(builder), loc(loc) {}
 
   Value constShape(ArrayRef<int64_t> values) {
-    auto type = RankedTensorType::get({int64_t(values.size())},
-                                      b.getIndexType());
+    auto type =
+        RankedTensorType::get({int64_t(values.size())}, b.getIndexType());
     auto attr = DenseIntElementsAttr::get(type, values);
     Value &constant = constants[attr];
     if (!constant)
@@ -168,8 +167,7 @@ public:
   }
   Value transpose3120(Value x) {
     ArrayRef<int64_t> s = shapeOf(x);
-    auto type =
-        RankedTensorType::get({s[3], s[1], s[2], s[0]}, elementType(x));
+    auto type = RankedTensorType::get({s[3], s[1], s[2], s[0]}, elementType(x));
     return tosa::TransposeOp::create(b, loc, type, x,
                                      ArrayRef<int32_t>{3, 1, 2, 0});
   }
@@ -199,8 +197,8 @@ public:
     Value zp = zeroPoint();
     // No local_bound attribute, as the generator emits it.
     return tosa::Conv2DOp::create(
-        b, loc, RankedTensorType::get(out, b.getF32Type()), x, w, bias, zp,
-        zp, b.getDenseI64ArrayAttr(pad), b.getDenseI64ArrayAttr(stride),
+        b, loc, RankedTensorType::get(out, b.getF32Type()), x, w, bias, zp, zp,
+        b.getDenseI64ArrayAttr(pad), b.getDenseI64ArrayAttr(stride),
         b.getDenseI64ArrayAttr(dilation), TypeAttr::get(b.getF32Type()),
         /*local_bound=*/nullptr);
   }
@@ -223,8 +221,9 @@ public:
     return tosa::LogicalNotOp::create(b, loc, x.getType(), x);
   }
   Value select(Value cond, Value x, Value y) {
-    return tosa::SelectOp::create(b, loc, cast<RankedTensorType>(cond.getType()).clone(elementType(x)),
-                                  cond, x, y);
+    return tosa::SelectOp::create(
+        b, loc, cast<RankedTensorType>(cond.getType()).clone(elementType(x)),
+        cond, x, y);
   }
   Value concat(ArrayRef<Value> values, unsigned axis) {
     if (values.size() == 1)
@@ -413,8 +412,7 @@ ForwardValues emitForwardBand(Emitter &e, const Segment &segment,
     if (auto conv = dyn_cast<tosa::Conv2DOp>(clone)) {
       ArrayRef<int64_t> pad = conv.getPad();
       conv.setPadAttr(e.b.getDenseI64ArrayAttr(
-          {band.padsH[index].first, band.padsH[index].second, pad[2],
-           pad[3]}));
+          {band.padsH[index].first, band.padsH[index].second, pad[2], pad[3]}));
     }
     band.inputs.push_back(input);
     band.outputs.push_back(clone->getResult(0));
@@ -451,7 +449,8 @@ Value findOutputGradient(const TrainLayer &last) {
       if (!isa<tosa::ReshapeOp>(user))
         continue;
       for (Operation *equal : user->getUsers())
-        if (isa<tosa::EqualOp>(equal) && equal->getOperand(1) == user->getResult(0))
+        if (isa<tosa::EqualOp>(equal) &&
+            equal->getOperand(1) == user->getResult(0))
           for (Operation *selectOp : equal->getUsers())
             if (auto select = dyn_cast<tosa::SelectOp>(selectOp))
               if (auto reshape =
@@ -481,8 +480,9 @@ Value findOutputGradient(const TrainLayer &last) {
 /// Maps the results of `mine` (ops emitted in order) to values of the
 /// function computed by equivalent ops from the same values; constants
 /// match constants with the same value. Ops of `exclude` are never matched.
-DenseMap<Value, Value> matchOps(ArrayRef<Operation *> mine,
-                                const llvm::SmallPtrSetImpl<Operation *> &exclude) {
+DenseMap<Value, Value>
+matchOps(ArrayRef<Operation *> mine,
+         const llvm::SmallPtrSetImpl<Operation *> &exclude) {
   DenseMap<Value, Value> match;
   auto isConstant = [](Value value) {
     Operation *def = value.getDefiningOp();
@@ -613,17 +613,16 @@ struct RowBandsTrainingPass
     return kept;
   }
 
-  /// Drops the first `count` layers of `segment`, if what remains can still
-  /// be a segment.
-  static bool trimFront(Segment &segment, unsigned count) {
-    if (count + 2 > segment.layers.size() ||
-        llvm::none_of(llvm::drop_begin(segment.layers, count),
+  /// Drops the first layer of `segment`, if what remains can still be a
+  /// segment.
+  static bool dropFirstLayer(Segment &segment) {
+    if (segment.layers.size() < 3 ||
+        llvm::none_of(llvm::drop_begin(segment.layers),
                       [](const TrainLayer &layer) {
                         return layer.kind == TrainLayer::Kind::Conv;
                       }))
       return false;
-    segment.layers.erase(segment.layers.begin(),
-                         segment.layers.begin() + count);
+    segment.layers.erase(segment.layers.begin());
     for (auto [index, layer] : llvm::enumerate(segment.layers))
       layer.rows.inputs = {int(index) - 1};
     return true;
@@ -650,15 +649,14 @@ struct RowBandsTrainingPass
       // A map read outside (a residual branch reading a block's input, or
       // the first layer's input gradient summed with another one) keeps
       // the segment's maps: retry without the first layer.
-      while (!text && readOutside && trimFront(segment, 1)) {
+      while (!text && readOutside && dropFirstLayer(segment)) {
         why.clear();
         readOutside.reset();
         text = bandSegment(segment, counts[index], why, readOutside);
       }
       if (text) {
         ++outcome.segments;
-        outcome.remarks.push_back(
-            {segment.layers.back().op->getLoc(), *text});
+        outcome.remarks.push_back({segment.layers.back().op->getLoc(), *text});
       } else if (remark && !why.empty()) {
         segment.layers.back().op->emitRemark()
             << kPassName << ": segment of " << segment.layers.size()
@@ -682,9 +680,9 @@ struct RowBandsTrainingPass
       if (FailureOr<BlockMemoryModel> model =
               buildFunctionMemoryModel(trial, extraction);
           succeeded(model))
-        result = {computeProfile(model->graph, inputOrder(model->graph))
-                      .peakBytes,
-                  countConvMacs(trial)};
+        result = {
+            computeProfile(model->graph, inputOrder(model->graph)).peakBytes,
+            countConvMacs(trial)};
     copy->erase();
     return result;
   }
@@ -702,9 +700,8 @@ struct RowBandsTrainingPass
       options.push_back(count);
     double macCap = maxAddedCompute * double(macsBefore);
     SmallVector<int64_t> counts(segmentCount, 1);
-    int64_t bestPeak = peakBefore, bestMacs = macsBefore;
-    // Each round lowers the peak: at most one round per byte, but in
-    // practice a few per segment; bounded by the number of moves.
+    int64_t bestPeak = peakBefore;
+    // Every round lowers the peak; the rounds are bounded all the same.
     for (unsigned round = 0; round < segmentCount * options.size(); ++round) {
       std::optional<std::pair<unsigned, int64_t>> move;
       int64_t movePeak = bestPeak, moveMacs = 0;
@@ -718,9 +715,8 @@ struct RowBandsTrainingPass
               tryCounts(function, trial, extraction);
           if (!result || double(result->second - macsBefore) > macCap)
             continue;
-          if (result->first < movePeak ||
-              (move && result->first == movePeak &&
-               result->second < moveMacs)) {
+          if (result->first < movePeak || (move && result->first == movePeak &&
+                                           result->second < moveMacs)) {
             move = {index, count};
             movePeak = result->first;
             moveMacs = result->second;
@@ -730,9 +726,7 @@ struct RowBandsTrainingPass
         break;
       counts[move->first] = move->second;
       bestPeak = movePeak;
-      bestMacs = moveMacs;
     }
-    (void)bestMacs;
     return counts;
   }
 
@@ -858,9 +852,8 @@ struct RowBandsTrainingPass
     llvm::SmallPtrSet<Operation *, 8> layerOps;
     for (const TrainLayer &layer : segment.layers)
       layerOps.insert(layer.op);
-    if (!llvm::all_of(layerOps, [&](Operation *op) {
-          return dying.contains(op);
-        })) {
+    if (!llvm::all_of(layerOps,
+                      [&](Operation *op) { return dying.contains(op); })) {
       why = "its maps are still read outside it";
       for (unsigned index = n; index-- > 0;) {
         Operation *op = segment.layers[index].op;
@@ -900,14 +893,15 @@ struct RowBandsTrainingPass
     for (const BandRows &band : bandRows) {
       ForwardValues values = emitForwardBand(e, segment, band);
       Value bandGrad = e.sliceRows(grad, 0, band.layerRows[n - 1]);
-      Gradients grads = emitBackward(e, segment, values, bandGrad,
-                                     bool(originalInputGrad));
+      Gradients grads =
+          emitBackward(e, segment, values, bandGrad, bool(originalInputGrad));
       for (unsigned index = 0; index < n; ++index) {
         if (Value w = grads.weights[index])
           weightSums[index] =
               weightSums[index] ? e.add(weightSums[index], w) : w;
         if (Value bias = grads.biases[index])
-          biasSums[index] = biasSums[index] ? e.add(biasSums[index], bias) : bias;
+          biasSums[index] =
+              biasSums[index] ? e.add(biasSums[index], bias) : bias;
       }
       if (originalInputGrad)
         inputParts.push_back({band.inputRows, grads.input});
@@ -918,7 +912,8 @@ struct RowBandsTrainingPass
 
     for (Replacement &replacement : replacements)
       replacement.original.replaceAllUsesWith(
-          replacement.kind == Replacement::Weight ? weightSums[replacement.layer]
+          replacement.kind == Replacement::Weight
+              ? weightSums[replacement.layer]
           : replacement.kind == Replacement::Bias ? biasSums[replacement.layer]
                                                   : inputGrad);
     segment.output().replaceAllUsesWith(output);
@@ -1038,9 +1033,9 @@ struct RowBandsTrainingPass
         << peakAfter << " bytes; convolution MACs " << macsBefore << " -> "
         << macsAfter
         << llvm::formatv(" (+{0:F1}%)",
-                         macsBefore ? 100.0 * (macsAfter - macsBefore) /
-                                          macsBefore
-                                    : 0.0);
+                         macsBefore
+                             ? 100.0 * (macsAfter - macsBefore) / macsBefore
+                             : 0.0);
     clearOpAnnotations(function);
     function->removeAttr(attr_names::kSummary);
   }

@@ -29,6 +29,8 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <set>
+
 namespace memopt {
 #define GEN_PASS_DEF_MEMOPTROWBANDSTRAINING
 #include "memopt/Transforms/Passes.h.inc"
@@ -43,17 +45,19 @@ constexpr llvm::StringLiteral kPassName = "memopt-row-bands-training";
 
 /// One forward op of a segment.
 struct TrainLayer {
-  enum class Kind { Conv, Clamp, MaxPool };
+  enum class Kind { Conv, Clamp, MaxPool, Add };
   Kind kind;
   Operation *op;
   /// Its rows along H (kernel, stride, top padding, heights).
   RowLayer rows;
 };
 
-/// A chain of forward ops: each reads the previous one's result.
+/// Forward ops reading one map from outside (the segment input) and each
+/// other's maps, in block order; the last one's map is the output.
 struct Segment {
   SmallVector<TrainLayer> layers;
-  Value input() const { return layers.front().op->getOperand(0); }
+  Value inputMap;
+  Value input() const { return inputMap; }
   Value output() const { return layers.back().op->getResult(0); }
 };
 
@@ -73,7 +77,7 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
     why = reason.str();
     return failure();
   };
-  if (!isa<tosa::Conv2DOp, tosa::ClampOp, tosa::MaxPool2dOp>(op))
+  if (!isa<tosa::Conv2DOp, tosa::ClampOp, tosa::MaxPool2dOp, tosa::AddOp>(op))
     return failure();
   RankedTensorType in = getStaticF32Nhwc(op->getOperand(0).getType());
   RankedTensorType out = getStaticF32Nhwc(op->getResult(0).getType());
@@ -83,7 +87,13 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
   layer.rows.name = op->getName().getStringRef().str();
   layer.rows.inputHeight = in.getDimSize(1);
   layer.rows.outputHeight = out.getDimSize(1);
-  layer.rows.inputs = {-1};
+  if (isa<tosa::AddOp>(op)) {
+    // A residual add of two maps of its shape (no broadcast).
+    if (op->getOperand(1).getType() != out || in != out)
+      return failure();
+    layer.kind = TrainLayer::Kind::Add;
+    return layer;
+  }
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
     ArrayRef<int64_t> stride = conv.getStride(), dilation = conv.getDilation();
     if (stride[0] != 1 || stride[1] != 1)
@@ -160,6 +170,14 @@ public:
       return x;
     return slice(x, {0, rows.begin - origin, 0, 0},
                  {shape[0], rows.size(), shape[2], shape[3]});
+  }
+  /// `above` and `below` rows of zeros around an NHWC map.
+  Value padRows(Value x, int64_t above, int64_t below) {
+    SmallVector<int64_t> shape(shapeOf(x));
+    shape[1] += above + below;
+    return tosa::PadOp::create(
+        b, loc, RankedTensorType::get(shape, elementType(x)), x,
+        constShape({0, 0, above, below, 0, 0, 0, 0}), zeroPoint());
   }
   Value reshape(Value x, ArrayRef<int64_t> shape) {
     auto type = RankedTensorType::get(shape, elementType(x));
@@ -264,7 +282,13 @@ private:
 /// The values one run of a segment's forward reads and computes: per layer
 /// its input, its output, its top and bottom padding along H.
 struct ForwardValues {
-  SmallVector<Value> inputs, outputs;
+  /// Per layer, the value each map operand reads.
+  SmallVector<SmallVector<Value, 2>> inputs;
+  /// Per layer and map operand, the rows of the producer's band it cuts
+  /// off above and below (a band of a map read by two layers is their
+  /// hull).
+  SmallVector<SmallVector<std::pair<int64_t, int64_t>, 2>> cut;
+  SmallVector<Value> outputs;
   SmallVector<std::pair<int64_t, int64_t>> padsH;
 };
 
@@ -279,8 +303,12 @@ struct Gradients {
 /// (conv2d: input gradient by a stride-1 convolution with the flipped,
 /// IO-transposed filter, filter gradient by a convolution of the
 /// NHWC->CHWN input with the NHWC->CHWN gradient, bias gradient by sums;
-/// clamp: a mask; tiling max pool: to the first maximum of each window).
-/// `withInputGradient`: whether to emit the gradient of the segment input.
+/// clamp: a mask; tiling max pool: to the first maximum of each window;
+/// add: the gradient to both operands). Layers go last to first and each
+/// gradient is summed in the order its parts arrive, as the generator's
+/// tape does. A part of a band's map that a layer read cut is padded back
+/// with zeros. `withInputGradient`: whether to emit the gradient of the
+/// segment input.
 Gradients emitBackward(Emitter &e, const Segment &segment,
                        const ForwardValues &forward, Value grad,
                        bool withInputGradient) {
@@ -288,12 +316,31 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
   Gradients grads;
   grads.weights.assign(n, Value());
   grads.biases.assign(n, Value());
+  // Gradient of each layer's map; index n is the segment input.
+  SmallVector<Value> mapGrads(n + 1);
+  mapGrads[n - 1] = grad;
+  auto flow = [&](unsigned index, unsigned operand, Value part) {
+    int source = segment.layers[index].rows.inputs[operand];
+    if (source < 0 && !withInputGradient)
+      return;
+    auto [above, below] = forward.cut[index][operand];
+    if (above || below)
+      part = e.padRows(part, above, below);
+    Value &sum = mapGrads[source < 0 ? n : unsigned(source)];
+    sum = sum ? e.add(sum, part) : part;
+  };
   for (unsigned index = n; index-- > 0;) {
     const TrainLayer &layer = segment.layers[index];
-    Value x = forward.inputs[index], y = forward.outputs[index];
-    bool wantInput = index > 0 || withInputGradient;
-    Value dx;
+    Value g = mapGrads[index];
+    if (!g)
+      continue;
+    Value x = forward.inputs[index][0], y = forward.outputs[index];
+    bool wantInput = layer.rows.inputs[0] >= 0 || withInputGradient;
     switch (layer.kind) {
+    case TrainLayer::Kind::Add:
+      flow(index, 0, g);
+      flow(index, 1, g);
+      break;
     case TrainLayer::Kind::Clamp: {
       if (!wantInput)
         break;
@@ -303,7 +350,7 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
       Value mask = e.greater(y, e.scalar(lo, 4));
       if (hi != std::numeric_limits<float>::max())
         mask = e.logicalAnd(mask, e.greater(e.scalar(hi, 4), y));
-      dx = e.select(mask, grad, e.scalar(0.0f, 4));
+      flow(index, 0, e.select(mask, g, e.scalar(0.0f, 4)));
       break;
     }
     case TrainLayer::Kind::Conv: {
@@ -319,12 +366,13 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
         SmallVector<int64_t> spread;
         for (unsigned i = 0; i < 4; ++i)
           spread.push_back(filter[1 + i / 2] - 1 - bandPad[i]);
-        dx = e.conv2d(grad, flipped, e.zeroPoint(), spread, {1, 1}, {1, 1});
+        flow(index, 0,
+             e.conv2d(g, flipped, e.zeroPoint(), spread, {1, 1}, {1, 1}));
       }
-      Value gw = e.conv2d(e.transpose3120(x), e.transpose3120(grad),
-                          e.zeroPoint(), bandPad, {1, 1}, {1, 1});
+      Value gw = e.conv2d(e.transpose3120(x), e.transpose3120(g), e.zeroPoint(),
+                          bandPad, {1, 1}, {1, 1});
       grads.weights[index] = e.transpose3120(gw);
-      Value sum = grad;
+      Value sum = g;
       for (unsigned axis = 0; axis < 3; ++axis)
         sum = e.reduceSum(sum, axis);
       grads.biases[index] = e.reshape(sum, {filter[0]});
@@ -339,7 +387,7 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
       SmallVector<int64_t> one = {ys[0], ys[1], 1, ys[2], 1, ys[3]};
       Value x6 = e.reshape(x, {ys[0], ys[1], kh, ys[2], kw, ys[3]});
       Value y6 = e.reshape(y, one);
-      Value g6 = e.reshape(grad, one);
+      Value g6 = e.reshape(g, one);
       Value zero = e.scalar(0.0f, 6);
       Value taken;
       SmallVector<Value> rows;
@@ -359,39 +407,49 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
         }
         rows.push_back(e.concat(parts, 4));
       }
-      dx = e.reshape(e.concat(rows, 2), xs);
+      flow(index, 0, e.reshape(e.concat(rows, 2), xs));
       break;
     }
     }
-    grad = dx;
   }
-  grads.input = grad;
+  grads.input = mapGrads[n];
   return grads;
 }
 
-/// The top and bottom padding along H of each layer of a band, or nothing
-/// when a layer's input band is not exactly the rows it needs (clamped to
-/// the map), or a layer that does not pad would need padding.
-std::optional<SmallVector<std::pair<int64_t, int64_t>>>
-getBandPads(const Segment &segment, const BandRows &rows) {
-  SmallVector<std::pair<int64_t, int64_t>> pads;
-  RowRange inputRows = rows.inputRows;
+/// How a band runs: per layer, the padding of a convolution along H and,
+/// per map operand, the rows of the producer's band it cuts off.
+struct BandPlan {
+  SmallVector<std::pair<int64_t, int64_t>> padsH;
+  SmallVector<SmallVector<std::pair<int64_t, int64_t>, 2>> cut;
+};
+
+/// The plan of band `rows` (from overlapBandRows), or nothing when a layer
+/// that does not pad would need padding, or a producer's band does not
+/// hold the rows a reader needs.
+std::optional<BandPlan> planBand(const Segment &segment, const BandRows &rows) {
+  BandPlan plan;
   for (auto [index, layer] : llvm::enumerate(segment.layers)) {
     RowRange needed = layer.rows.inputRowsFor(rows.layerRows[index]);
-    if (!(needed.clamp(layer.rows.inputHeight) == inputRows))
-      return std::nullopt;
-    int64_t padTop = inputRows.begin - needed.begin;
-    int64_t padBottom = needed.end - inputRows.end;
+    RowRange inMap = needed.clamp(layer.rows.inputHeight);
+    int64_t padTop = inMap.begin - needed.begin;
+    int64_t padBottom = needed.end - inMap.end;
     if ((padTop || padBottom) && layer.kind != TrainLayer::Kind::Conv)
       return std::nullopt;
-    pads.push_back({padTop, padBottom});
-    inputRows = rows.layerRows[index];
+    plan.padsH.push_back({padTop, padBottom});
+    plan.cut.emplace_back();
+    for (int source : layer.rows.inputs) {
+      RowRange produced = source < 0 ? rows.inputRows : rows.layerRows[source];
+      if (inMap.begin < produced.begin || inMap.end > produced.end)
+        return std::nullopt;
+      plan.cut.back().push_back(
+          {inMap.begin - produced.begin, produced.end - inMap.end});
+    }
   }
-  return pads;
+  return plan;
 }
 
 bool bandChains(const Segment &segment, const BandRows &rows) {
-  return getBandPads(segment, rows).has_value();
+  return planBand(segment, rows).has_value();
 }
 
 /// Runs the forward of `segment` on the rows of band `rows` (from
@@ -399,12 +457,23 @@ bool bandChains(const Segment &segment, const BandRows &rows) {
 /// band, convolutions padded only where the band reaches the map's edge.
 ForwardValues emitForwardBand(Emitter &e, const Segment &segment,
                               const BandRows &rows) {
+  BandPlan plan = *planBand(segment, rows);
   ForwardValues band;
-  band.padsH = *getBandPads(segment, rows);
+  band.padsH = plan.padsH;
+  band.cut = plan.cut;
   Value input = e.sliceRows(segment.input(), 0, rows.inputRows);
   for (auto [index, layer] : llvm::enumerate(segment.layers)) {
+    band.inputs.emplace_back();
+    for (auto [operand, source] : llvm::enumerate(layer.rows.inputs)) {
+      Value produced = source < 0 ? input : band.outputs[source];
+      RowRange rowsOf = source < 0 ? rows.inputRows : rows.layerRows[source];
+      auto [above, below] = plan.cut[index][operand];
+      band.inputs.back().push_back(e.sliceRows(
+          produced, rowsOf.begin, {rowsOf.begin + above, rowsOf.end - below}));
+    }
     Operation *clone = e.b.clone(*layer.op);
-    clone->setOperand(0, input);
+    for (auto [operand, read] : llvm::enumerate(band.inputs.back()))
+      clone->setOperand(operand, read);
     auto type = cast<RankedTensorType>(layer.op->getResult(0).getType());
     SmallVector<int64_t> shape(type.getShape());
     shape[1] = rows.layerRows[index].size();
@@ -412,11 +481,9 @@ ForwardValues emitForwardBand(Emitter &e, const Segment &segment,
     if (auto conv = dyn_cast<tosa::Conv2DOp>(clone)) {
       ArrayRef<int64_t> pad = conv.getPad();
       conv.setPadAttr(e.b.getDenseI64ArrayAttr(
-          {band.padsH[index].first, band.padsH[index].second, pad[2], pad[3]}));
+          {plan.padsH[index].first, plan.padsH[index].second, pad[2], pad[3]}));
     }
-    band.inputs.push_back(input);
     band.outputs.push_back(clone->getResult(0));
-    input = clone->getResult(0);
   }
   return band;
 }
@@ -477,24 +544,28 @@ Value findOutputGradient(const TrainLayer &last) {
   return found.front();
 }
 
-/// Maps the results of `mine` (ops emitted in order) to values of the
-/// function computed by equivalent ops from the same values; constants
-/// match constants with the same value. Ops of `exclude` are never matched.
-DenseMap<Value, Value>
+/// Maps the results of `mine` (ops emitted in order) to the values of the
+/// function computed by equivalent ops from the same values (all of them:
+/// a map read by two convolutions has two equal transposes, each feeding
+/// its own filter gradient); constants match constants with the same
+/// value. Ops of `exclude` are never matched.
+DenseMap<Value, SmallVector<Value, 1>>
 matchOps(ArrayRef<Operation *> mine,
          const llvm::SmallPtrSetImpl<Operation *> &exclude) {
-  DenseMap<Value, Value> match;
+  DenseMap<Value, SmallVector<Value, 1>> match;
   auto isConstant = [](Value value) {
     Operation *def = value.getDefiningOp();
     return def && isa<tosa::ConstOp, tosa::ConstShapeOp>(def);
   };
-  auto counterpart = [&](Value value) -> Value {
-    if (Value found = match.lookup(value))
-      return found;
+  // The program's values `value` stands for: its matches, or itself when
+  // it is not ours.
+  auto counterparts = [&](Value value) -> SmallVector<Value, 1> {
+    if (auto it = match.find(value); it != match.end())
+      return it->second;
     Operation *def = value.getDefiningOp();
     if (def && exclude.contains(def))
-      return Value();
-    return value;
+      return {};
+    return {value};
   };
   auto equivalent = [&](Value ours, Value theirs) -> LogicalResult {
     if (isConstant(ours)) {
@@ -503,32 +574,47 @@ matchOps(ArrayRef<Operation *> mine,
                                 ours.getDefiningOp(), def,
                                 OperationEquivalence::IgnoreLocations));
     }
-    return success(counterpart(ours) == theirs);
+    return success(llvm::is_contained(counterparts(ours), theirs));
   };
   for (Operation *op : mine) {
     if (isa<tosa::ConstOp, tosa::ConstShapeOp>(op))
       continue;
-    Value anchor;
+    SmallVector<Value, 1> anchors;
     for (Value operand : op->getOperands())
       if (!isConstant(operand)) {
-        anchor = counterpart(operand);
+        anchors = counterparts(operand);
         break;
       }
-    if (!anchor)
-      continue;
-    for (Operation *candidate : anchor.getUsers()) {
-      if (exclude.contains(candidate) ||
-          !OperationEquivalence::isEquivalentTo(
-              op, candidate, equivalent, /*markEquivalent=*/nullptr,
-              OperationEquivalence::IgnoreLocations))
-        continue;
-      for (auto [ours, theirs] :
-           llvm::zip(op->getResults(), candidate->getResults()))
-        match[ours] = theirs;
-      break;
-    }
+    llvm::SmallPtrSet<Operation *, 4> seen;
+    for (Value anchor : anchors)
+      for (Operation *candidate : anchor.getUsers()) {
+        if (exclude.contains(candidate) || !seen.insert(candidate).second ||
+            !OperationEquivalence::isEquivalentTo(
+                op, candidate, equivalent, /*markEquivalent=*/nullptr,
+                OperationEquivalence::IgnoreLocations))
+          continue;
+        for (auto [ours, theirs] :
+             llvm::zip(op->getResults(), candidate->getResults()))
+          match[ours].push_back(theirs);
+      }
   }
   return match;
+}
+
+/// The last layer before the output whose map an op outside the segment
+/// reads other than as its backward does (transposes, masks, reshapes and
+/// comparisons of the generator's rules).
+std::optional<unsigned> lastMapReadForward(const Segment &segment) {
+  llvm::SmallPtrSet<Operation *, 16> layerOps;
+  for (const TrainLayer &layer : segment.layers)
+    layerOps.insert(layer.op);
+  for (unsigned index = segment.layers.size() - 1; index-- > 0;)
+    for (Operation *user : segment.layers[index].op->getUsers())
+      if (!layerOps.contains(user) &&
+          !isa<tosa::TransposeOp, tosa::GreaterOp, tosa::ReshapeOp,
+               tosa::EqualOp>(user))
+        return index;
+  return std::nullopt;
 }
 
 /// Multiply-accumulates of the convolutions of a function.
@@ -573,7 +659,8 @@ struct RowBandsTrainingPass
       signalPassFailure();
   }
 
-  /// The chains of the function's body, cut after every max pool; ops that
+  /// The segments of the function's body: ops that read one map from
+  /// outside and each other's maps, cut after every max pool; ops that
   /// look like layers but cannot be banded get a remark.
   static SmallVector<Segment> findSegments(Block &block, bool remark) {
     SmallVector<Segment> segments;
@@ -586,21 +673,51 @@ struct RowBandsTrainingPass
           op.emitRemark() << kPassName << ": ends a chain: " << why;
         continue;
       }
-      auto it = segmentOf.find(op.getOperand(0));
-      unsigned index;
-      if (it != segmentOf.end()) {
-        index = it->second;
-        segmentOf.erase(it);
-      } else {
-        index = segments.size();
+      unsigned mapOperands = layer->kind == TrainLayer::Kind::Add ? 2 : 1;
+      std::optional<unsigned> joined;
+      bool mixed = false;
+      for (unsigned operand = 0; operand < mapOperands; ++operand)
+        if (auto it = segmentOf.find(op.getOperand(operand));
+            it != segmentOf.end()) {
+          mixed |= joined && *joined != it->second;
+          joined = it->second;
+        }
+      if (mixed)
+        continue;
+      if (!joined) {
+        // A new segment reads one map from outside.
+        if (mapOperands == 2 && op.getOperand(0) != op.getOperand(1))
+          continue;
+        joined = segments.size();
         segments.emplace_back();
+        segments.back().inputMap = op.getOperand(0);
       }
-      Segment &segment = segments[index];
-      if (!segment.layers.empty())
-        layer->rows.inputs = {int(segment.layers.size()) - 1};
+      Segment &segment = segments[*joined];
+      DenseMap<Operation *, int> indexOf;
+      for (auto [index, member] : llvm::enumerate(segment.layers))
+        indexOf[member.op] = index;
+      layer->rows.inputs.clear();
+      bool reads = true;
+      for (unsigned operand = 0; operand < mapOperands; ++operand) {
+        Value map = op.getOperand(operand);
+        if (map == segment.inputMap) {
+          layer->rows.inputs.push_back(-1);
+          continue;
+        }
+        auto it = indexOf.find(map.getDefiningOp());
+        reads &= it != indexOf.end();
+        layer->rows.inputs.push_back(it == indexOf.end() ? -1 : it->second);
+      }
+      // An add of a segment's map and another map from outside.
+      if (!reads)
+        continue;
       segment.layers.push_back(*layer);
-      if (layer->kind != TrainLayer::Kind::MaxPool)
-        segmentOf[op.getResult(0)] = index;
+      if (layer->kind != TrainLayer::Kind::MaxPool) {
+        segmentOf[op.getResult(0)] = *joined;
+        continue;
+      }
+      for (const TrainLayer &member : segment.layers)
+        segmentOf.erase(member.op->getResult(0));
     }
     // A segment needs a map inside it to save.
     SmallVector<Segment> kept;
@@ -613,8 +730,22 @@ struct RowBandsTrainingPass
     return kept;
   }
 
-  /// Drops the first layer of `segment`, if what remains can still be a
-  /// segment.
+  /// Ends `segment` after layer `last` (its map becomes the output), if
+  /// that is a shorter segment.
+  static bool endAfter(Segment &segment, unsigned last) {
+    if (last + 1 >= segment.layers.size() || last < 1 ||
+        llvm::none_of(ArrayRef(segment.layers).take_front(last + 1),
+                      [](const TrainLayer &layer) {
+                        return layer.kind == TrainLayer::Kind::Conv;
+                      }))
+      return false;
+    segment.layers.resize(last + 1);
+    return true;
+  }
+
+  /// Drops the first layer of `segment`, whose map becomes the segment
+  /// input, if no other layer reads the old input and what remains can
+  /// still be a segment.
   static bool dropFirstLayer(Segment &segment) {
     if (segment.layers.size() < 3 ||
         llvm::none_of(llvm::drop_begin(segment.layers),
@@ -622,9 +753,14 @@ struct RowBandsTrainingPass
                         return layer.kind == TrainLayer::Kind::Conv;
                       }))
       return false;
+    for (const TrainLayer &layer : llvm::drop_begin(segment.layers))
+      if (llvm::is_contained(layer.rows.inputs, -1))
+        return false;
+    segment.inputMap = segment.layers.front().op->getResult(0);
     segment.layers.erase(segment.layers.begin());
-    for (auto [index, layer] : llvm::enumerate(segment.layers))
-      layer.rows.inputs = {int(index) - 1};
+    for (TrainLayer &layer : segment.layers)
+      for (int &source : layer.rows.inputs)
+        --source;
     return true;
   }
 
@@ -646,10 +782,12 @@ struct RowBandsTrainingPass
       std::optional<unsigned> readOutside;
       std::optional<std::string> text =
           bandSegment(segment, counts[index], why, readOutside);
-      // A map read outside (a residual branch reading a block's input, or
+      // A map read outside (by a branch the segment does not hold, or
       // the first layer's input gradient summed with another one) keeps
-      // the segment's maps: retry without the first layer.
-      while (!text && readOutside && dropFirstLayer(segment)) {
+      // the segment's maps: retry with that map as the output, else
+      // without the first layer.
+      while (!text && readOutside &&
+             (endAfter(segment, *readOutside) || dropFirstLayer(segment))) {
         why.clear();
         readOutside.reset();
         text = bandSegment(segment, counts[index], why, readOutside);
@@ -772,7 +910,11 @@ struct RowBandsTrainingPass
     Emitter proofEmitter(builder, last.op->getLoc());
     ForwardValues whole;
     for (const TrainLayer &layer : segment.layers) {
-      whole.inputs.push_back(layer.op->getOperand(0));
+      whole.inputs.emplace_back();
+      for (unsigned operand = 0; operand < layer.rows.inputs.size(); ++operand)
+        whole.inputs.back().push_back(layer.op->getOperand(operand));
+      whole.cut.emplace_back(layer.rows.inputs.size(),
+                             std::pair<int64_t, int64_t>(0, 0));
       whole.outputs.push_back(layer.op->getResult(0));
       int64_t padTop = 0, padBottom = 0;
       if (auto conv = dyn_cast<tosa::Conv2DOp>(layer.op)) {
@@ -789,35 +931,46 @@ struct RowBandsTrainingPass
          op != terminator; op = op->getNextNode())
       mine.push_back(op);
     llvm::SmallPtrSet<Operation *, 32> exclude(mine.begin(), mine.end());
-    DenseMap<Value, Value> match = matchOps(mine, exclude);
+    DenseMap<Value, SmallVector<Value, 1>> match = matchOps(mine, exclude);
+    auto matchesOf = [&](Value value) -> ArrayRef<Value> {
+      auto it = value ? match.find(value) : match.end();
+      return it == match.end() ? ArrayRef<Value>() : ArrayRef(it->second);
+    };
     llvm::SmallPtrSet<Operation *, 32> originals;
-    for (Operation *op : mine)
-      for (Value result : op->getResults())
-        if (Value theirs = match.lookup(result))
-          originals.insert(theirs.getDefiningOp());
+    for (auto &[ours, theirs] : match)
+      for (Value value : theirs)
+        originals.insert(value.getDefiningOp());
     struct Replacement {
       Value original;
       unsigned layer;
       enum { Weight, Bias, Input } kind;
     };
+    // Every match of a gradient computes it: all are replaced.
     SmallVector<Replacement> replacements;
     std::optional<unsigned> unmatched;
     for (unsigned index = 0; index < n; ++index) {
       if (!reference.weights[index])
         continue;
-      if (Value original = match.lookup(reference.weights[index]))
-        replacements.push_back({original, index, Replacement::Weight});
-      else if (!unmatched)
+      if (matchesOf(reference.weights[index]).empty() && !unmatched)
         unmatched = index;
-      if (Value original = match.lookup(reference.biases[index]))
+      for (Value original : matchesOf(reference.weights[index]))
+        replacements.push_back({original, index, Replacement::Weight});
+      for (Value original : matchesOf(reference.biases[index]))
         replacements.push_back({original, index, Replacement::Bias});
     }
-    Value originalInputGrad = match.lookup(reference.input);
-    if (originalInputGrad)
-      replacements.push_back({originalInputGrad, 0, Replacement::Input});
+    bool withInputGradient = !matchesOf(reference.input).empty();
+    std::set<std::pair<unsigned, int>> distinct;
+    for (const Replacement &replacement : replacements)
+      distinct.insert({replacement.layer, int(replacement.kind)});
+    size_t bandedGradients = distinct.size() + withInputGradient;
+    for (Value original : matchesOf(reference.input))
+      replacements.push_back({original, 0, Replacement::Input});
     for (Operation *op : llvm::reverse(mine))
       op->erase();
     if (unmatched) {
+      // A map that a forward op outside reads gets part of its gradient
+      // from outside: ending the segment there may match.
+      readOutside = lastMapReadForward(segment);
       why = "the gradient of the filter of layer " +
             std::to_string(*unmatched) + " ('" +
             segment.layers[*unmatched].rows.name +
@@ -894,7 +1047,7 @@ struct RowBandsTrainingPass
       ForwardValues values = emitForwardBand(e, segment, band);
       Value bandGrad = e.sliceRows(grad, 0, band.layerRows[n - 1]);
       Gradients grads =
-          emitBackward(e, segment, values, bandGrad, bool(originalInputGrad));
+          emitBackward(e, segment, values, bandGrad, withInputGradient);
       for (unsigned index = 0; index < n; ++index) {
         if (Value w = grads.weights[index])
           weightSums[index] =
@@ -903,11 +1056,11 @@ struct RowBandsTrainingPass
           biasSums[index] =
               biasSums[index] ? e.add(biasSums[index], bias) : bias;
       }
-      if (originalInputGrad)
+      if (withInputGradient)
         inputParts.push_back({band.inputRows, grads.input});
     }
     Value inputGrad;
-    if (originalInputGrad)
+    if (withInputGradient)
       inputGrad = assembleRows(e, inputParts, segment.input());
 
     for (Replacement &replacement : replacements)
@@ -926,7 +1079,7 @@ struct RowBandsTrainingPass
     os << kPassName << ": segment of " << n << " ops from '"
        << segment.layers.front().rows.name << "' to '" << last.rows.name
        << "': " << bands.size() << " bands of " << rowsPerBand
-       << " rows (overlap), forward and backward; " << replacements.size()
+       << " rows (overlap), forward and backward; " << bandedGradients
        << " gradients banded";
     return text;
   }

@@ -921,16 +921,17 @@ def model_tiny_resnet(b, o):
 def model_tiny_vgg(b, o):
     """Tiny VGG-style CNN for row-band training tests, input 12x12x3.
 
-    conv3x3(4)+relu -> conv3x3(4)+relu6 -> maxpool 2x2/2 -> conv3x3(8)+relu
-    -> conv3x3(8)+relu -> maxpool 2x2/2 -> global avgpool -> fc(10).
+    conv3x3(4)+relu -> conv3x3(4)+relu6 -> maxpool 2x2/2 -> residual block
+    [conv3x3(4)+relu, conv3x3(4)] + add + relu -> maxpool 2x2/2 -> global
+    avgpool -> fc(10).
     """
     size = o.image or 12
     x = b.input("input", (o.batch, size, size, 3))
     y = b.relu(b.conv(x, 4, 3, pad=1, name="conv1"))
     y = b.clamp(b.conv(y, 4, 3, pad=1, name="conv2"), "0.000000e+00", "6.000000e+00")
     y = b.max_pool2d(y, 2, 2, 0)
-    y = b.relu(b.conv(y, 8, 3, pad=1, name="conv3"))
-    y = b.relu(b.conv(y, 8, 3, pad=1, name="conv4"))
+    h = b.relu(b.conv(y, 4, 3, pad=1, name="conv3"))
+    y = b.relu(b.add(b.conv(h, 4, 3, pad=1, name="conv4"), y))
     y = b.max_pool2d(y, 2, 2, 0)
     y = b.global_avg_pool(y)
     return b.linear(y, o.classes or 10, name="fc")

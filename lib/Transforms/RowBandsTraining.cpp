@@ -827,8 +827,9 @@ struct RowBandsTrainingPass
 
   /// Band counts per segment by descent from all unbanded: each round
   /// makes the one change of one segment's count (among 1, 2, 4, ...,
-  /// max-bands) that lowers the modelled peak most (on a tie, adds the
-  /// fewest MACs) while the added MACs stay within max-added-compute.
+  /// max-bands) that lowers the modelled peak most, by at least 1% (on a
+  /// tie, adds the fewest MACs), while the added MACs stay within
+  /// max-added-compute.
   SmallVector<int64_t> chooseCounts(FunctionOpInterface function,
                                     unsigned segmentCount, int64_t peakBefore,
                                     int64_t macsBefore,
@@ -852,6 +853,10 @@ struct RowBandsTrainingPass
           std::optional<std::pair<int64_t, int64_t>> result =
               tryCounts(function, trial, extraction);
           if (!result || double(result->second - macsBefore) > macCap)
+            continue;
+          // A move must save 1% of the peak: smaller savings are not worth
+          // recomputing whole segments (and a schedule may undo them).
+          if (result->first > bestPeak - bestPeak / 100)
             continue;
           if (result->first < movePeak || (move && result->first == movePeak &&
                                            result->second < moveMacs)) {
@@ -1146,7 +1151,7 @@ struct RowBandsTrainingPass
       if (outcome.segments)
         emitRemark(function.getLoc())
             << kPassName << ": no band counts lower the modelled peak ("
-            << peakBefore << " bytes) within max-added-compute; the "
+            << peakBefore << " bytes) by 1% within max-added-compute; the "
             << "function is left unchanged";
       return;
     }

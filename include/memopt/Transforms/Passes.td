@@ -362,11 +362,12 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
                 "of rows, forward and backward (LR-CNN)";
   let description = [{
     Training, overlap mode, on tosa (the model generator's `--train`
-    programs, before tosa-to-linalg): finds chains of stride-1
-    `tosa.conv2d`, `tosa.clamp` (ReLU, ReLU6) and `tosa.max_pool2d` whose
-    windows tile the input (kernel = stride, no padding), cut after each
-    max pool into segments, and the backward ops of each segment (its
-    weight, bias and input gradients). It proves the backward is the one it
+    programs, before tosa-to-linalg): finds segments of stride-1
+    `tosa.conv2d`, `tosa.clamp` (ReLU, ReLU6), `tosa.max_pool2d` whose
+    windows tile the input (kernel = stride, no padding) and residual
+    `tosa.add`s, reading one map from outside and cut after each max pool,
+    and the backward ops of each segment (its weight, bias and input
+    gradients). It proves the backward is the one it
     knows by building it once at full size from the same values and
     matching every op of it against the program's; then it replaces the
     segment by bands of output rows: the forward runs band by band (only
@@ -381,7 +382,8 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
     the modelled peak, keeping the added convolution MACs within
     `max-added-compute` of the function's. A
     segment whose backward is not found or not matched, or whose maps stay
-    read elsewhere, gets a remark naming the op and is left unchanged; a
+    read elsewhere, is retried shorter, then gets a remark naming the op
+    and is left unchanged; a
     rewrite that does not verify or does not lower the modelled peak is
     undone. See docs/Rewrites-RowBands.md (Training).
 

@@ -601,6 +601,15 @@ matchOps(ArrayRef<Operation *> mine,
   return match;
 }
 
+/// Whether `op` reads a function argument or the map of an op that can
+/// be a layer (and so would continue a forward chain).
+bool readsForwardMap(Operation &op) {
+  Operation *def = op.getOperand(0).getDefiningOp();
+  return !def ||
+         isa<tosa::Conv2DOp, tosa::ClampOp, tosa::MaxPool2dOp, tosa::AddOp>(
+             def);
+}
+
 /// The last layer before the output whose map an op outside the segment
 /// reads other than as its backward does (transposes, masks, reshapes and
 /// comparisons of the generator's rules).
@@ -669,7 +678,10 @@ struct RowBandsTrainingPass
     for (Operation &op : block) {
       FailureOr<TrainLayer> layer = describeLayer(&op, why);
       if (failed(layer)) {
-        if (remark && !why.empty())
+        // Only where a forward chain would go on: the backward's own
+        // convolutions (of transposes, masks, dilated gradients) are not
+        // layers.
+        if (remark && !why.empty() && readsForwardMap(op))
           op.emitRemark() << kPassName << ": ends a chain: " << why;
         continue;
       }

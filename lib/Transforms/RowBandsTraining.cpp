@@ -102,12 +102,13 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
     if (dilation[0] != 1 || dilation[1] != 1)
       return fail("dilation " + Twine(dilation[0]) + "x" + Twine(dilation[1]) +
                   " (only dilation 1 is banded in training)");
+    // (The memory model refuses functions with dynamic shapes first.)
     auto weight = dyn_cast<RankedTensorType>(conv.getWeight().getType());
     if (!weight || !weight.hasStaticShape())
-      return fail("its filter is not static");
+      return failure();
     if (!matchPattern(conv.getInputZp(), m_AnyZeroFloat()) ||
         !matchPattern(conv.getWeightZp(), m_AnyZeroFloat()))
-      return fail("nonzero zero points");
+      return fail("its zero points are not constant zeros");
     layer.kind = TrainLayer::Kind::Conv;
     layer.rows.kernel = weight.getDimSize(1);
     layer.rows.padTop = conv.getPad()[0];

@@ -1,8 +1,8 @@
 //===- RowBandsTraining.cpp - Band convolution chains of a training step --===//
 //
-// LR-CNN's row-centric training in overlap mode, on tosa. A segment (a
-// chain of stride-1 convolutions, clamps and tiling max pools) runs its
-// forward band by band of output rows, so that only its input and output
+// LR-CNN's row-centric training in overlap mode, on tosa. A segment
+// (stride-1 convolutions, clamps, tiling max pools and residual adds) runs
+// its forward band by band of output rows, so that only its input and output
 // stay live for the backward; the backward recomputes each band's forward
 // and back-propagates the band: weight and bias gradients are summed over
 // bands, the input gradient is assembled from the bands' (halo rows get the
@@ -538,6 +538,9 @@ Value findOutputGradient(const TrainLayer &last) {
                     conv.getWeight().getDefiningOp<tosa::TransposeOp>())
               found.insert(transpose.getInput1());
     }
+    break;
+  case TrainLayer::Kind::Add:
+    // Its backward emits no op: the gradient passes to both operands.
     break;
   }
   if (found.size() != 1)

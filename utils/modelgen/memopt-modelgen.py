@@ -918,6 +918,25 @@ def model_tiny_resnet(b, o):
     return b.linear(y, o.classes or 10, name="fc")
 
 
+def model_tiny_vgg(b, o):
+    """Tiny VGG-style CNN for row-band training tests, input 12x12x3.
+
+    conv3x3(4)+relu -> conv3x3(4)+relu6 -> maxpool 2x2/2 -> residual block
+    [conv3x3(4)+relu, conv3x3(4)] + add + relu -> maxpool 2x2/2 -> global
+    avgpool -> fc(10).
+    """
+    size = o.image or 12
+    x = b.input("input", (o.batch, size, size, 3))
+    y = b.relu(b.conv(x, 4, 3, pad=1, name="conv1"))
+    y = b.clamp(b.conv(y, 4, 3, pad=1, name="conv2"), "0.000000e+00", "6.000000e+00")
+    y = b.max_pool2d(y, 2, 2, 0)
+    h = b.relu(b.conv(y, 4, 3, pad=1, name="conv3"))
+    y = b.relu(b.add(b.conv(h, 4, 3, pad=1, name="conv4"), y))
+    y = b.max_pool2d(y, 2, 2, 0)
+    y = b.global_avg_pool(y)
+    return b.linear(y, o.classes or 10, name="fc")
+
+
 def model_mlp(b, o):
     """Three-layer perceptron 784-256-128-10: 3-D tosa.matmul + add + relu."""
     dims = [784, 256, 128, o.classes or 10]
@@ -1464,6 +1483,7 @@ def model_darts(b, o):
 MODELS = {
     "tiny_cnn": model_tiny_cnn,
     "tiny_resnet": model_tiny_resnet,
+    "tiny_vgg": model_tiny_vgg,
     "mlp": model_mlp,
     "resnet18": model_resnet18,
     "resnet50": model_resnet50,
@@ -1570,7 +1590,7 @@ def parse_args(argv):
         p.error(f"--width applies to {', '.join(_WIDTH_MODELS)} only")
     if opts.width <= 0:
         p.error("--width must be positive")
-    if opts.imagenet and opts.model in ("tiny_cnn", "tiny_resnet", "mlp") + _WIDTH_MODELS:
+    if opts.imagenet and opts.model in ("tiny_cnn", "tiny_resnet", "tiny_vgg", "mlp") + _WIDTH_MODELS:
         p.error(f"--imagenet does not apply to {opts.model} (use --image)")
     if opts.with_main and opts.dtype != "f32":
         p.error("--with-main requires --dtype f32")

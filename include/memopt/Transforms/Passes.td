@@ -383,4 +383,54 @@ def MemOptRowBands : Pass<"memopt-row-bands"> {
   ];
 }
 
+def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
+  let summary = "Run the convolution chains of a training step band by band "
+                "of rows, forward and backward (LR-CNN)";
+  let description = [{
+    Training, overlap mode, on tosa (the model generator's `--train`
+    programs, before tosa-to-linalg): finds segments of stride-1
+    `tosa.conv2d`, `tosa.clamp` (ReLU, ReLU6), `tosa.max_pool2d` whose
+    windows tile the input (kernel = stride, no padding) and residual
+    `tosa.add`s, reading one map from outside and cut after each max pool,
+    and the backward ops of each segment (its weight, bias and input
+    gradients). It proves the backward is the one it
+    knows by building it once at full size from the same values and
+    matching every op of it against the program's; then it replaces the
+    segment by bands of output rows: the forward runs band by band (only
+    the segment input and output stay live for the backward), and the
+    backward recomputes each band's forward and back-propagates it: weight
+    and bias gradients are summed over bands, input gradients are added
+    into the full segment-input gradient (halo rows receive from two
+    bands). Sums are reordered: gradients agree to rounding.
+
+    `bands=` fixes the bands of every segment; by default the pass
+    chooses each segment's count (1, 2, 4, ... `max-bands`) by descent on
+    the modelled peak, keeping the added convolution MACs within
+    `max-added-compute` of the function's. A
+    segment whose backward is not found or not matched, or whose maps stay
+    read elsewhere, is retried shorter, then gets a remark naming the op
+    and is left unchanged; a
+    rewrite that does not verify or does not lower the modelled peak is
+    undone. See docs/Rewrites-RowBands.md (Training).
+
+    Anchor: a function (any `FunctionOpInterface` op), or a module (any
+    symbol table), whose functions it then processes in parallel. It
+    touches nothing outside the function.
+  }];
+  let options = [
+    pureDialectsOption,
+    Option<"bands", "bands", "int64_t", "0",
+           "Bands per segment (0: chosen by the memory model)">,
+    Option<"maxBands", "max-bands", "int64_t", "8",
+           "Most bands per segment the memory model tries">,
+    Option<"maxAddedCompute", "max-added-compute", "double", "0.5",
+           "Largest added convolution MACs, as a fraction of the function's "
+           "(a training step's convolutions are about three forwards)">,
+  ];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numTrainSegments", "segments", "Segments run in bands">,
+  ];
+}
+
 #endif // MEMOPT_TRANSFORMS_PASSES_TD

@@ -890,8 +890,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     for (auto [index, row] : llvm::enumerate(members)) {
       if (row->initOnly)
         continue;
-      auto [it, inserted] = partOfLeader.try_emplace(
-          classes.getLeaderValue(index), parts.size());
+      auto [it, inserted] =
+          partOfLeader.try_emplace(classes.getLeaderValue(index), parts.size());
       if (inserted)
         parts.emplace_back();
       parts[it->second].layers.push_back(row);

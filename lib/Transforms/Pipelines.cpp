@@ -10,6 +10,14 @@ using namespace memopt;
 
 void memopt::buildPlanPipeline(OpPassManager &pm,
                                const PlanPipelineOptions &options) {
+  // Row bands first: they lower the peaks of chains (an ImageNet stem) that
+  // no concat touches, and the concat partition then schedules the banded
+  // graph.
+  if (options.rowBands) {
+    MemOptRowBandsOptions bands;
+    bands.mode = "auto";
+    pm.addPass(createMemOptRowBands(bands));
+  }
   if (options.partitionConcat) {
     MemOptPartitionConcatOptions partition;
     partition.pureDialects.assign(options.pureDialects.begin(),
@@ -44,7 +52,8 @@ void memopt::registerMemOptPipelines() {
   PassPipelineRegistration<PlanPipelineOptions>(
       "memopt-plan",
       "Schedule every function for the lowest activation peak (after "
-      "partitioning concats with partition-concat=true), then assign buffer "
-      "offsets in one arena for that order",
+      "banding convolution chains with row-bands=true and partitioning "
+      "concats with partition-concat=true), then assign buffer offsets in "
+      "one arena for that order",
       buildPlanPipeline);
 }

@@ -799,9 +799,109 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     }
     SmallVector<Run> accepted;
     for (Run &run : runs)
-      if (checkRun(run))
-        accepted.push_back(std::move(run));
+      acceptRunOrParts(run, accepted);
+    // Parts of a run keep block order with the other runs.
+    llvm::stable_sort(accepted, [](const Run &a, const Run &b) {
+      return a.layers.front()->op->isBeforeInBlock(b.layers.front()->op);
+    });
     return accepted;
+  }
+
+  /// Appends `run` to `accepted` if it can be banded whole; otherwise its
+  /// parts split at maps read by several ops (a NAS cell's input, read by
+  /// each branch, joins the stem before it and the cell after it into one
+  /// run reading two maps from outside), and the parts of a refused part
+  /// split into chains at the ops that read two maps (a cell's branch sums),
+  /// that can. The remark of the whole run is emitted only when no part is
+  /// kept.
+  void acceptRunOrParts(Run &run, SmallVector<Run> &accepted) {
+    if (run.layers.size() < 2)
+      return;
+    MLIRContext *context = run.layers.front()->op->getContext();
+    auto checkQuietly = [&](Run &candidate) {
+      if (candidate.layers.size() < 2)
+        return false;
+      ScopedDiagnosticHandler silence(context, [](Diagnostic &diagnostic) {
+        return success(diagnostic.getSeverity() == DiagnosticSeverity::Remark);
+      });
+      return checkRun(candidate);
+    };
+    if (checkQuietly(run)) {
+      accepted.push_back(std::move(run));
+      return;
+    }
+    unsigned kept = 0;
+    SmallVector<Run> parts = splitRun(run, /*atJoins=*/false);
+    for (Run &part : parts) {
+      if (parts.size() > 1 && checkQuietly(part)) {
+        accepted.push_back(std::move(part));
+        ++kept;
+        continue;
+      }
+      SmallVector<Run> chains = splitRun(part, /*atJoins=*/true);
+      if (chains.size() > 1)
+        for (Run &chain : chains)
+          if (checkQuietly(chain)) {
+            accepted.push_back(std::move(chain));
+            ++kept;
+          }
+    }
+    if (kept)
+      return;
+    run.input = Value();
+    checkRun(run);
+  }
+
+  /// The parts of `run` connected by maps that only one op reads (inits go
+  /// with the ops they initialise), in block order; with `atJoins`, ops that
+  /// read two maps are parts of their own, so the parts are chains.
+  static SmallVector<Run> splitRun(const Run &run, bool atJoins) {
+    SmallVector<RowOp *> members(run.layers);
+    members.append(run.inits.begin(), run.inits.end());
+    DenseMap<Operation *, unsigned> indexOf;
+    for (auto [index, row] : llvm::enumerate(members))
+      indexOf[row->op] = index;
+    auto isJoin = [&](RowOp *row) {
+      llvm::SmallPtrSet<Value, 2> maps(row->rowOperands.begin(),
+                                       row->rowOperands.end());
+      return atJoins && !row->initOnly && maps.size() > 1;
+    };
+    llvm::EquivalenceClasses<unsigned> classes;
+    for (auto [index, row] : llvm::enumerate(members)) {
+      classes.insert(index);
+      for (Value operand : row->op->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        auto it = def ? indexOf.find(def) : indexOf.end();
+        if (it == indexOf.end())
+          continue;
+        RowOp *producer = members[it->second];
+        if (producer->initOnly) {
+          classes.unionSets(index, it->second);
+          continue;
+        }
+        llvm::SmallPtrSet<Operation *, 4> readers(operand.getUsers().begin(),
+                                                  operand.getUsers().end());
+        if (readers.size() == 1 && !isJoin(row) && !isJoin(producer))
+          classes.unionSets(index, it->second);
+      }
+    }
+    SmallVector<Run> parts;
+    DenseMap<unsigned, unsigned> partOfLeader;
+    for (auto [index, row] : llvm::enumerate(members)) {
+      if (row->initOnly)
+        continue;
+      auto [it, inserted] =
+          partOfLeader.try_emplace(classes.getLeaderValue(index), parts.size());
+      if (inserted)
+        parts.emplace_back();
+      parts[it->second].layers.push_back(row);
+    }
+    for (auto [index, row] : llvm::enumerate(members))
+      if (row->initOnly)
+        if (auto it = partOfLeader.find(classes.getLeaderValue(index));
+            it != partOfLeader.end())
+          parts[it->second].inits.push_back(row);
+    return parts;
   }
 
   /// Fills in the layers' inputs; refuses, with a remark naming the op, a

@@ -128,3 +128,85 @@ func.func @global_pool_ends(%x: tensor<1x8x8x4xf32>) -> tensor<1x1x1x4xf32> {
   %s = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%b, %w : tensor<1x8x8x4xf32>, tensor<8x8xf32>) outs(%f : tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
   return %s : tensor<1x1x1x4xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A stem (conv 3x3/p1 -> relu) whose map two branches read, as a NAS cell's
+// input is read by each of its branches: the whole run is refused (the
+// first branch's map is returned while the second branch reads the stem),
+// so it is split at the map both branches read and the stem is banded on
+// its own; the branches, one op each, stay as they are.
+// CHECK-LABEL: func.func @stem_then_branches
+// CHECK: scf.for
+// CHECK: linalg.conv_2d_nhwc_fhwc {{.*}} -> tensor<1x4x16x8xf32>
+// CHECK: linalg.generic
+// CHECK: scf.yield
+// CHECK: linalg.conv_2d_nhwc_fhwc {{.*}} -> tensor<1x16x16x2xf32>
+// CHECK: linalg.conv_2d_nhwc_fhwc {{.*}} -> tensor<1x16x16x2xf32>
+// expected-remark @below {{memopt-row-bands: 1 segment(s) banded; modelled peak 18560 -> 13696 bytes}}
+func.func @stem_then_branches(%x: tensor<1x16x16x8xf32>, %w: tensor<8x3x3x8xf32>, %wa: tensor<2x1x1x8xf32>, %wb: tensor<2x1x1x8xf32>) -> (tensor<1x16x16x2xf32>, tensor<1x16x16x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x16x16x8xf32> to tensor<1x18x18x8xf32>
+  %e = tensor.empty() : tensor<1x16x16x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x16x8xf32>) -> tensor<1x16x16x8xf32>
+  %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x18x18x8xf32>, tensor<8x3x3x8xf32>) outs(%f : tensor<1x16x16x8xf32>) -> tensor<1x16x16x8xf32>
+  %e2 = tensor.empty() : tensor<1x16x16x8xf32>
+  // expected-remark @below {{memopt-row-bands: segment of 3 ops from 'tensor.pad' to 'linalg.generic'}}
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x16x16x8xf32>) outs(%e2 : tensor<1x16x16x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x16x16x8xf32>
+  %ea = tensor.empty() : tensor<1x16x16x2xf32>
+  %fa = linalg.fill ins(%zero : f32) outs(%ea : tensor<1x16x16x2xf32>) -> tensor<1x16x16x2xf32>
+  %a = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%r, %wa : tensor<1x16x16x8xf32>, tensor<2x1x1x8xf32>) outs(%fa : tensor<1x16x16x2xf32>) -> tensor<1x16x16x2xf32>
+  %eb = tensor.empty() : tensor<1x16x16x2xf32>
+  %fb = linalg.fill ins(%zero : f32) outs(%eb : tensor<1x16x16x2xf32>) -> tensor<1x16x16x2xf32>
+  %b = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%r, %wb : tensor<1x16x16x8xf32>, tensor<2x1x1x8xf32>) outs(%fb : tensor<1x16x16x2xf32>) -> tensor<1x16x16x2xf32>
+  return %a, %b : tensor<1x16x16x2xf32>, tensor<1x16x16x2xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A stem whose result is summed with another map (a NAS cell's branch sum):
+// the run reads two maps from outside and has no map read twice, so it is
+// split into chains at the sum, and the stem chain is banded on its own.
+// CHECK-LABEL: func.func @stem_then_sum
+// CHECK: scf.for
+// CHECK: scf.yield
+// CHECK: arith.addf
+// expected-remark @below {{memopt-row-bands: 1 segment(s) banded; modelled peak 18560 -> 7552 bytes}}
+func.func @stem_then_sum(%x: tensor<1x16x16x8xf32>, %y: tensor<1x16x16x2xf32>, %w: tensor<8x3x3x8xf32>, %wa: tensor<2x1x1x8xf32>) -> tensor<1x16x16x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x16x16x8xf32> to tensor<1x18x18x8xf32>
+  %e = tensor.empty() : tensor<1x16x16x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x16x8xf32>) -> tensor<1x16x16x8xf32>
+  %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x18x18x8xf32>, tensor<8x3x3x8xf32>) outs(%f : tensor<1x16x16x8xf32>) -> tensor<1x16x16x8xf32>
+  %e2 = tensor.empty() : tensor<1x16x16x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x16x16x8xf32>) outs(%e2 : tensor<1x16x16x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x16x16x8xf32>
+  %ea = tensor.empty() : tensor<1x16x16x2xf32>
+  %fa = linalg.fill ins(%zero : f32) outs(%ea : tensor<1x16x16x2xf32>) -> tensor<1x16x16x2xf32>
+  // expected-remark @below {{memopt-row-bands: segment of 4 ops from 'tensor.pad' to 'linalg.conv_2d_nhwc_fhwc'}}
+  %a = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%r, %wa : tensor<1x16x16x8xf32>, tensor<2x1x1x8xf32>) outs(%fa : tensor<1x16x16x2xf32>) -> tensor<1x16x16x2xf32>
+  %es = tensor.empty() : tensor<1x16x16x2xf32>
+  %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a, %y : tensor<1x16x16x2xf32>, tensor<1x16x16x2xf32>) outs(%es : tensor<1x16x16x2xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %m = arith.addf %in, %in2 : f32
+    linalg.yield %m : f32
+  } -> tensor<1x16x16x2xf32>
+  return %s : tensor<1x16x16x2xf32>
+}

@@ -25,6 +25,13 @@ struct PlanPipelineOptions
                      "where that lowers the scheduled peak "
                      "(memopt-partition-concat)"),
       llvm::cl::init(false)};
+  Option<bool> rowBands{
+      *this, "row-bands",
+      llvm::cl::desc("First run convolution chains band by band of rows "
+                     "where that lowers the modelled peak "
+                     "(memopt-row-bands, mode=auto; linalg form), before "
+                     "partition-concat"),
+      llvm::cl::init(false)};
   Option<std::string> scheduleAlgorithm{
       *this, "schedule-algorithm",
       llvm::cl::desc("Scheduling algorithm (see memory-schedule)"),
@@ -47,8 +54,9 @@ struct PlanPipelineOptions
       llvm::cl::init(false)};
 };
 
-/// Adds memopt's plan for tensor IR to `pm`: memopt-partition-concat when
-/// asked, memory-schedule, then memopt-assign-offsets on the new order.
+/// Adds memopt's plan for tensor IR to `pm`: memopt-row-bands and
+/// memopt-partition-concat when asked (in that order), memory-schedule, then
+/// memopt-assign-offsets on the new order.
 void buildPlanPipeline(mlir::OpPassManager &pm,
                        const PlanPipelineOptions &options);
 

@@ -3,8 +3,10 @@
 #include "memopt/Analysis/BlockMemoryModel.h"
 #include "memopt/Dialect/ByteSize.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -119,10 +121,145 @@ bool isTupleAccess(Operation *op) {
          isa<TupleType>(op->getOperand(0).getType());
 }
 
+/// Constant bounds of index values and of dimensions of shaped values:
+/// ValueBoundsOpInterface, completed where its linear constraints cannot
+/// express a bound. They say `max(a, b) >= a` but not `max(a, b) <=
+/// max(ub(a), ub(b))`, so a band of `affine.max(affine.min(...), 0)` rows (the
+/// clamps of tiled boundary bands) has no upper bound, nor has an `scf.if`
+/// result whose branches yield values ValueBounds cannot order (a padded band
+/// or a band of padding). Here the upper bound of each `affine.max` and
+/// `scf.if` result and the lower bound of each `affine.min` and `scf.if`
+/// result met in the constraints is added as a constant, computed the same
+/// way from its expressions or yielded values.
+class ClampedBounds : public ValueBoundsConstraintSet {
+public:
+  using Cache = llvm::DenseMap<std::tuple<Value, int64_t, int>,
+                               std::optional<int64_t>>;
+
+  /// The constant bound (closed, for an upper bound) of `value`, of its
+  /// dimension `dim` if it is shaped, or none.
+  static std::optional<int64_t> ofValue(presburger::BoundType type,
+                                        Value value,
+                                        std::optional<int64_t> dim,
+                                        Cache &cache) {
+    auto key = std::make_tuple(value, dim.value_or(kIndexValue),
+                               int(type == presburger::BoundType::UB));
+    if (auto it = cache.find(key); it != cache.end())
+      return it->second;
+    // A query in progress has no bound: cycles (loop-carried sizes) end.
+    cache[key] = std::nullopt;
+    std::optional<int64_t> bound =
+        dim ? ofVariable(type, Variable(value, *dim), cache)
+            : ofVariable(type, Variable(value), cache);
+    cache[key] = bound;
+    return bound;
+  }
+
+private:
+  ClampedBounds(MLIRContext *context, presburger::BoundType type)
+      : ValueBoundsConstraintSet(
+            context, [type](Value, std::optional<int64_t>,
+                            ValueBoundsConstraintSet &set) {
+              // As upstream: stop once the first column has a constant bound.
+              return static_cast<ClampedBounds &>(set)
+                  .cstr.getConstantBound64(type, 0)
+                  .has_value();
+            }) {}
+
+  static std::optional<int64_t> ofVariable(presburger::BoundType type,
+                                           const Variable &variable,
+                                           Cache &cache) {
+    ClampedBounds set(variable.getContext(), type);
+    int64_t pos =
+        set.populateConstraints(variable.getMap(), variable.getOperands());
+    if (std::optional<int64_t> bound = set.cstr.getConstantBound64(type, pos))
+      return bound;
+    bool clamped = false;
+    // Columns added while clamping are clamped too.
+    for (size_t next = 0; next < set.positionToValueDim.size(); ++next) {
+      if (!set.positionToValueDim[next])
+        continue;
+      auto [column, columnDim] = *set.positionToValueDim[next];
+      Operation *def = column.getDefiningOp();
+      std::optional<int64_t> dim;
+      if (columnDim != kIndexValue)
+        dim = columnDim;
+      // tensor.generate has no ValueBounds model: its sizes are its extents.
+      if (auto generate = dyn_cast_or_null<tensor::GenerateOp>(def)) {
+        if (dim && generate.getType().isDynamicDim(*dim)) {
+          set.bound(column)[*dim] ==
+              set.getExpr(generate.getDynamicExtents()[generate.getType()
+                                                           .getDynamicDimIndex(
+                                                               *dim)]);
+          set.processWorklist();
+          clamped = true;
+        }
+        continue;
+      }
+      if (!def || !isa<affine::AffineMaxOp, affine::AffineMinOp, scf::IfOp>(def))
+        continue;
+      if (!isa<affine::AffineMinOp>(def))
+        if (std::optional<int64_t> upper = ofDefinition(
+                presburger::BoundType::UB, column, dim, cache)) {
+          set.bound(column)[columnDim] <= *upper;
+          clamped = true;
+        }
+      if (!isa<affine::AffineMaxOp>(def))
+        if (std::optional<int64_t> lower = ofDefinition(
+                presburger::BoundType::LB, column, dim, cache)) {
+          set.bound(column)[columnDim] >= *lower;
+          clamped = true;
+        }
+    }
+    if (!clamped)
+      return std::nullopt;
+    return set.cstr.getConstantBound64(type, pos);
+  }
+
+  /// The bound of an `affine.max` (upper) or `affine.min` (lower) from those
+  /// of its expressions, or of an `scf.if` result from the values its
+  /// branches yield.
+  static std::optional<int64_t> ofDefinition(presburger::BoundType type,
+                                             Value value,
+                                             std::optional<int64_t> dim,
+                                             Cache &cache) {
+    bool upper = type == presburger::BoundType::UB;
+    std::optional<int64_t> result;
+    auto combine = [&](std::optional<int64_t> bound) {
+      if (bound)
+        result = !result ? *bound
+                         : (upper ? std::max(*result, *bound)
+                                  : std::min(*result, *bound));
+      return bound.has_value();
+    };
+    Operation *def = value.getDefiningOp();
+    if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
+      if (ifOp.getElseRegion().empty())
+        return std::nullopt;
+      unsigned number = cast<OpResult>(value).getResultNumber();
+      for (Value yielded : {ifOp.thenYield().getOperand(number),
+                            ifOp.elseYield().getOperand(number)})
+        if (!combine(ofValue(type, yielded, dim, cache)))
+          return std::nullopt;
+      return result;
+    }
+    AffineMap map = isa<affine::AffineMaxOp>(def)
+                        ? cast<affine::AffineMaxOp>(def).getMap()
+                        : cast<affine::AffineMinOp>(def).getMap();
+    for (unsigned i = 0; i < map.getNumResults(); ++i)
+      if (!combine(ofVariable(type, Variable(map.getSubMap({i}),
+                                              def->getOperands()),
+                              cache)))
+        return std::nullopt;
+    return result;
+  }
+};
+
 /// Bytes of a tensor or memref of dynamic shape at most: each dynamic
-/// dimension at its constant upper bound (ValueBoundsOpInterface), as in the
-/// bands of a tiled loop. None when a dimension has no such bound.
-std::optional<int64_t> getBoundedByteSize(Value value) {
+/// dimension at its constant upper bound (ClampedBounds), as in the bands of
+/// a tiled loop. None when a dimension has no such bound.
+std::optional<int64_t> getBoundedByteSize(Value value,
+                                          ClampedBounds::Cache &cache) {
   auto type = dyn_cast<ShapedType>(value.getType());
   if (!type || !type.hasRank() || !isa<TensorType, BaseMemRefType>(type))
     return std::nullopt;
@@ -133,12 +270,9 @@ std::optional<int64_t> getBoundedByteSize(Value value) {
   for (int64_t dim = 0; dim < type.getRank(); ++dim) {
     int64_t extent = type.getDimSize(dim);
     if (ShapedType::isDynamic(extent)) {
-      FailureOr<int64_t> bound =
-          ValueBoundsConstraintSet::computeConstantBound(
-              presburger::BoundType::UB,
-              ValueBoundsConstraintSet::Variable(value, dim),
-              /*stopCondition=*/nullptr, /*closedUB=*/true);
-      if (failed(bound))
+      std::optional<int64_t> bound = ClampedBounds::ofValue(
+          presburger::BoundType::UB, value, dim, cache);
+      if (!bound)
         return std::nullopt;
       extent = std::max<int64_t>(*bound, 0);
     }
@@ -234,6 +368,8 @@ private:
   llvm::DenseMap<unsigned, Value> holderOfBuffer;
   /// Buffers read through a view: writing into them would change the view.
   llvm::DenseSet<unsigned> viewedBuffers;
+  /// Constant bounds of the dynamic sizes met in nested blocks.
+  ClampedBounds::Cache boundCache;
   /// Sum of all value sizes so far; every partial sum of sizes then fits.
   int64_t totalBytes = 0;
   llvm::StringSet<> pureDialectsUsed;
@@ -300,7 +436,7 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
     // Scalars and vectors inside a region live in registers.
     size = ByteSize();
   } else if (nested && size.isUnsupported()) {
-    std::optional<int64_t> bound = getBoundedByteSize(value);
+    std::optional<int64_t> bound = getBoundedByteSize(value, boundCache);
     size = ByteSize();
     if (bound) {
       size.kind = ByteSize::Kind::Known;

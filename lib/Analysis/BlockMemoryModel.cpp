@@ -350,6 +350,7 @@ private:
                                         bool resident, Operation *reportOn);
 
   std::optional<SmallVector<unsigned, 1>> getReusedInitBuffers(OpResult result);
+  bool othersRunBefore(OpOperand &init);
   std::optional<SmallVector<unsigned, 1>>
   getCarriedMemrefBuffers(OpResult result);
 
@@ -498,11 +499,43 @@ Extractor::getReusedInitBuffers(OpResult result) {
   unsigned buffer = it->second.front();
   if (carriedBuffers.contains(buffer))
     return it->second;
-  if (!init->get().hasOneUse() || model.graph.value(buffer).resident ||
+  if (!othersRunBefore(*init) || model.graph.value(buffer).resident ||
       viewedBuffers.contains(buffer) ||
       holderOfBuffer.lookup(buffer) != init->get())
     return std::nullopt;
   return it->second;
+}
+
+/// Whether every other reader of `init` runs before its owner in every
+/// order: it feeds the owner through SSA uses (the boundary rows a band
+/// copies back into its carry, read before). The owner is then its last
+/// reader, as if it were the only one, and bufferization writes in place.
+bool Extractor::othersRunBefore(OpOperand &init) {
+  Operation *owner = init.getOwner();
+  auto ownerNode = nodeOfOp.find(owner);
+  if (ownerNode == nodeOfOp.end())
+    return false;
+  llvm::DenseSet<unsigned> ancestors;
+  bool collected = false;
+  for (OpOperand &use : init.get().getUses()) {
+    if (&use == &init)
+      continue;
+    Operation *user = model.block->findAncestorOpInBlock(*use.getOwner());
+    auto userNode = user ? nodeOfOp.find(user) : nodeOfOp.end();
+    if (user == owner || userNode == nodeOfOp.end())
+      return false;
+    if (!collected) {
+      SmallVector<unsigned> stack = {ownerNode->second};
+      while (!stack.empty())
+        for (unsigned pred : model.graph.node(stack.pop_back_val()).preds)
+          if (ancestors.insert(pred).second)
+            stack.push_back(pred);
+      collected = true;
+    }
+    if (!ancestors.contains(userNode->second))
+      return false;
+  }
+  return true;
 }
 
 /// The buffers of the init of a loop's memref result when every iteration
@@ -582,7 +615,17 @@ LogicalResult Extractor::addRegionScratch(Operation *op, unsigned node) {
 LogicalResult Extractor::addResults(Operation *op, unsigned node) {
   bool resident = producesResidentValues(op);
   // `tensor.empty` only gives a shape: the op that writes into it allocates.
-  if (isa<tensor::EmptyOp>(op)) {
+  // Bufferization allocates it where it stands when something reads it (a
+  // pooling window, a slice), which then counts as its own buffer.
+  if (isa<tensor::EmptyOp>(op) &&
+      llvm::all_of(op->getResult(0).getUses(), [](OpOperand &use) {
+        Operation *user = use.getOwner();
+        if (auto dps = dyn_cast<DestinationStyleOpInterface>(user))
+          return dps.isDpsInit(&use);
+        auto loop = dyn_cast<LoopLikeOpInterface>(user);
+        return loop && loop.getLoopResults() &&
+               llvm::is_contained(loop.getInitsMutable(), use);
+      })) {
     model.valueIds[op->getResult(0)] = {};
     return success();
   }

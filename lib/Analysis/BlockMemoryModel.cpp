@@ -474,9 +474,9 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
 
 /// The buffer a destination-style op or a loop writes its tensor result
 /// into: the buffer of the tied init (a loop's iter_arg init) when this op is
-/// the init's only user and the init holds that buffer alone (no view reads
-/// it), so that the init dies here in every order and bufferization writes
-/// in place. The result is then a new SSA value in the same storage; its
+/// the init's last reader in every order (othersRunBefore) and the init holds
+/// that buffer alone (no view reads it), so that the init dies here in every
+/// order and bufferization writes in place. The result is then a new SSA value in the same storage; its
 /// users still depend on this op. A loop-carried value thus holds one buffer
 /// for the whole loop. Inside a loop body, writes into the carried buffer or
 /// a slice of it (tiled loops insert each tile into their iter_arg) stay in

@@ -341,7 +341,7 @@ public:
 private:
   LogicalResult extractBlock(Block &block);
   LogicalResult addRegionScratch(Operation *op, unsigned node);
-  FailureOr<int64_t> measureRegionPeak(Block &block);
+  FailureOr<int64_t> measureRegionPeak(Block &block, bool withYielded);
   EffectKind classifyEffects(Operation *op);
   LogicalResult addResults(Operation *op, unsigned node);
   void addUses(Operation *op, unsigned node);
@@ -559,8 +559,12 @@ Extractor::getCarriedMemrefBuffers(OpResult result) {
 
 /// The peak of the activation bytes `block` holds while it runs, in its
 /// order: values defined inside it, with their own scratch. What the block
-/// captures or yields is counted by the op that owns it.
-FailureOr<int64_t> Extractor::measureRegionPeak(Block &block) {
+/// captures is counted by the op that owns it; what it yields too, unless
+/// `withYielded`: then a yielded value it defines is live from its producer
+/// to the end of the block, and the peak is returned less their bytes (the
+/// op counts them as its results).
+FailureOr<int64_t> Extractor::measureRegionPeak(Block &block,
+                                                bool withYielded) {
   BlockMemoryModel inner;
   Extractor extractor(options, inner, /*nested=*/true);
   if (failed(extractor.runNested(block)))
@@ -571,28 +575,38 @@ FailureOr<int64_t> Extractor::measureRegionPeak(Block &block) {
   std::vector<unsigned> order = inputOrder(graph);
   std::vector<Lifetime> lifetimes = computeLifetimes(graph, order);
   std::vector<int64_t> delta(order.size() + 1, 0);
+  int64_t yielded = 0;
   for (unsigned id = 0; id < graph.numValues(); ++id) {
     const MemoryGraph::Value &value = graph.value(id);
-    if (value.resident || value.escapes)
+    if (value.resident || (value.escapes && !withYielded))
       continue;
+    if (value.escapes)
+      yielded += value.size;
+    unsigned end = value.escapes ? order.size() - 1 : lifetimes[id].end;
     delta[lifetimes[id].start] += value.size;
-    delta[lifetimes[id].end + 1] -= value.size;
+    delta[end + 1] -= value.size;
   }
   int64_t live = 0, peak = 0;
   for (unsigned step = 0; step < order.size(); ++step) {
     live += delta[step];
     peak = std::max(peak, live);
   }
-  return peak;
+  return peak - yielded;
 }
 
 /// Charges `node` with the largest peak of any block of its regions (only
 /// one region's block runs at a time), recursively, as a scratch value.
+/// The results of an op that is not a loop (`scf.if`) are the values its
+/// branches yield, allocated in the branch that runs, where they live
+/// together with what the branch still holds but not with what it held
+/// before: a branch is charged its peak counting what it yields, less the
+/// bytes of that (the op's results), not its peak on top of them.
 LogicalResult Extractor::addRegionScratch(Operation *op, unsigned node) {
+  bool yieldsResults = op->getNumResults() > 0 && !isa<LoopLikeOpInterface>(op);
   int64_t scratch = 0;
   for (Region &region : op->getRegions())
     for (Block &block : region) {
-      FailureOr<int64_t> peak = measureRegionPeak(block);
+      FailureOr<int64_t> peak = measureRegionPeak(block, yieldsResults);
       if (failed(peak))
         return failure();
       scratch = std::max(scratch, *peak);

@@ -207,3 +207,30 @@ func.func @padded_band(%in: tensor<16x8xf32>, %x: f32) -> tensor<16x8xf32> {
   }
   return %r : tensor<16x8xf32>
 }
+
+// -----
+
+// An scf.if's result is allocated in the branch that runs, when it yields:
+// the else branch holds its two 256 B maps (512 B), then the second one and
+// the 384 B padded result it yields (640 B). The if's step holds 640 B,
+// not the result on top of the branch's 512 B.
+// CHECK-LABEL: func.func @branch_yield
+// CHECK-SAME: peak_bytes = 640
+func.func @branch_yield(%p: i1, %x: f32) -> tensor<96xf32> {
+  %r = scf.if %p -> (tensor<96xf32>) {
+    %e = tensor.empty() : tensor<96xf32>
+    %g = linalg.fill ins(%x : f32) outs(%e : tensor<96xf32>) -> tensor<96xf32>
+    scf.yield %g : tensor<96xf32>
+  } else {
+    %e = tensor.empty() : tensor<64xf32>
+    %a = linalg.fill ins(%x : f32) outs(%e : tensor<64xf32>) -> tensor<64xf32>
+    %e2 = tensor.empty() : tensor<64xf32>
+    %b = linalg.exp ins(%a : tensor<64xf32>) outs(%e2 : tensor<64xf32>) -> tensor<64xf32>
+    %p2 = tensor.pad %b low[16] high[16] {
+    ^bb0(%i: index):
+      tensor.yield %x : f32
+    } : tensor<64xf32> to tensor<96xf32>
+    scf.yield %p2 : tensor<96xf32>
+  }
+  return %r : tensor<96xf32>
+}

@@ -2,7 +2,7 @@
 // least added compute within the budget (no MACs added: the stem and the
 // pool banded apart), or, when no choice meets it, the lowest peak, with
 // the segments saying so. The modelled peaks are what the bufferized
-// programs allocate (5,284 B and 5,888 B).
+// programs allocate (5,284 B and 4,352 B).
 // RUN: memopt-opt %S/../Execution/Inputs/row-bands-chain.mlir -o /dev/null \
 // RUN:   --memopt-row-bands="budget=9000 max-added-compute=1" 2>&1 | FileCheck %s --check-prefix=WITHIN
 // RUN: memopt-opt %S/../Execution/Inputs/row-bands-chain.mlir -o /dev/null \
@@ -14,7 +14,4 @@
 
 // OVER: 8 bands of 1 rows (overlap); estimated peak 11340 -> 4204 bytes; added MACs 57624 of 123480 (46.7%); over the budget
 // OVER: 4 bands of 2 rows (overlap); estimated peak 5120 -> 4352 bytes; added MACs 27648 of 36864 (75.0%); over the budget
-// The estimates do not see that a fused pad of a boundary band becomes an
-// scf.if whose result is live with the peak of the branch computing it: the
-// modelled peak (what bufferization allocates) is above them.
-// OVER: 2 segment(s) banded; modelled peak 11568 -> 5888 bytes
+// OVER: 2 segment(s) banded; modelled peak 11568 -> 4352 bytes

@@ -133,13 +133,12 @@ bool isTupleAccess(Operation *op) {
 /// way from its expressions or yielded values.
 class ClampedBounds : public ValueBoundsConstraintSet {
 public:
-  using Cache = llvm::DenseMap<std::tuple<Value, int64_t, int>,
-                               std::optional<int64_t>>;
+  using Cache =
+      llvm::DenseMap<std::tuple<Value, int64_t, int>, std::optional<int64_t>>;
 
   /// The constant bound (closed, for an upper bound) of `value`, of its
   /// dimension `dim` if it is shaped, or none.
-  static std::optional<int64_t> ofValue(presburger::BoundType type,
-                                        Value value,
+  static std::optional<int64_t> ofValue(presburger::BoundType type, Value value,
                                         std::optional<int64_t> dim,
                                         Cache &cache) {
     auto key = std::make_tuple(value, dim.value_or(kIndexValue),
@@ -156,15 +155,18 @@ public:
   }
 
 private:
+  /// As upstream, the constraints stop growing once the first column (the
+  /// queried variable) has a constant bound.
   ClampedBounds(MLIRContext *context, presburger::BoundType type)
       : ValueBoundsConstraintSet(
             context, [type](Value, std::optional<int64_t>,
                             ValueBoundsConstraintSet &set) {
-              // As upstream: stop once the first column has a constant bound.
-              return static_cast<ClampedBounds &>(set)
-                  .cstr.getConstantBound64(type, 0)
-                  .has_value();
+              return static_cast<ClampedBounds &>(set).isBounded(type);
             }) {}
+
+  bool isBounded(presburger::BoundType type) {
+    return cstr.getConstantBound64(type, 0).has_value();
+  }
 
   static std::optional<int64_t> ofVariable(presburger::BoundType type,
                                            const Variable &variable,
@@ -186,27 +188,28 @@ private:
         dim = columnDim;
       // tensor.generate has no ValueBounds model: its sizes are its extents.
       if (auto generate = dyn_cast_or_null<tensor::GenerateOp>(def)) {
-        if (dim && generate.getType().isDynamicDim(*dim)) {
-          set.bound(column)[*dim] ==
-              set.getExpr(generate.getDynamicExtents()[generate.getType()
-                                                           .getDynamicDimIndex(
-                                                               *dim)]);
+        RankedTensorType type = generate.getType();
+        if (dim && type.isDynamicDim(*dim)) {
+          Value extent =
+              generate.getDynamicExtents()[type.getDynamicDimIndex(*dim)];
+          set.bound(column)[*dim] == set.getExpr(extent);
           set.processWorklist();
           clamped = true;
         }
         continue;
       }
-      if (!def || !isa<affine::AffineMaxOp, affine::AffineMinOp, scf::IfOp>(def))
+      if (!def ||
+          !isa<affine::AffineMaxOp, affine::AffineMinOp, scf::IfOp>(def))
         continue;
       if (!isa<affine::AffineMinOp>(def))
-        if (std::optional<int64_t> upper = ofDefinition(
-                presburger::BoundType::UB, column, dim, cache)) {
+        if (std::optional<int64_t> upper =
+                ofDefinition(presburger::BoundType::UB, column, dim, cache)) {
           set.bound(column)[columnDim] <= *upper;
           clamped = true;
         }
       if (!isa<affine::AffineMaxOp>(def))
-        if (std::optional<int64_t> lower = ofDefinition(
-                presburger::BoundType::LB, column, dim, cache)) {
+        if (std::optional<int64_t> lower =
+                ofDefinition(presburger::BoundType::LB, column, dim, cache)) {
           set.bound(column)[columnDim] >= *lower;
           clamped = true;
         }
@@ -247,9 +250,8 @@ private:
                         ? cast<affine::AffineMaxOp>(def).getMap()
                         : cast<affine::AffineMinOp>(def).getMap();
     for (unsigned i = 0; i < map.getNumResults(); ++i)
-      if (!combine(ofVariable(type, Variable(map.getSubMap({i}),
-                                              def->getOperands()),
-                              cache)))
+      if (!combine(ofVariable(
+              type, Variable(map.getSubMap({i}), def->getOperands()), cache)))
         return std::nullopt;
     return result;
   }
@@ -270,8 +272,8 @@ std::optional<int64_t> getBoundedByteSize(Value value,
   for (int64_t dim = 0; dim < type.getRank(); ++dim) {
     int64_t extent = type.getDimSize(dim);
     if (ShapedType::isDynamic(extent)) {
-      std::optional<int64_t> bound = ClampedBounds::ofValue(
-          presburger::BoundType::UB, value, dim, cache);
+      std::optional<int64_t> bound =
+          ClampedBounds::ofValue(presburger::BoundType::UB, value, dim, cache);
       if (!bound)
         return std::nullopt;
       extent = std::max<int64_t>(*bound, 0);
@@ -476,8 +478,9 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
 /// into: the buffer of the tied init (a loop's iter_arg init) when this op is
 /// the init's last reader in every order (othersRunBefore) and the init holds
 /// that buffer alone (no view reads it), so that the init dies here in every
-/// order and bufferization writes in place. The result is then a new SSA value in the same storage; its
-/// users still depend on this op. A loop-carried value thus holds one buffer
+/// order and bufferization writes in place. The result is then a new SSA
+/// value in the same storage; its users still depend on this op. A
+/// loop-carried value thus holds one buffer
 /// for the whole loop. Inside a loop body, writes into the carried buffer or
 /// a slice of it (tiled loops insert each tile into their iter_arg) stay in
 /// that buffer, which the loop op counts.

@@ -226,6 +226,21 @@ private:
                                              Value value,
                                              std::optional<int64_t> dim,
                                              Cache &cache) {
+    // Cached apart from the bounds of `value` itself, which use these.
+    auto key = std::make_tuple(value, dim.value_or(kIndexValue),
+                               int(type == presburger::BoundType::UB) + 2);
+    if (auto it = cache.find(key); it != cache.end())
+      return it->second;
+    cache[key] = std::nullopt;
+    std::optional<int64_t> bound = combineDefinition(type, value, dim, cache);
+    cache[key] = bound;
+    return bound;
+  }
+
+  static std::optional<int64_t> combineDefinition(presburger::BoundType type,
+                                                  Value value,
+                                                  std::optional<int64_t> dim,
+                                                  Cache &cache) {
     bool upper = type == presburger::BoundType::UB;
     std::optional<int64_t> result;
     auto combine = [&](std::optional<int64_t> bound) {
@@ -331,11 +346,13 @@ enum class EffectKind { None, Read, Write };
 
 class Extractor {
 public:
-  /// A `nested` extractor reads a block inside a region op (see
-  /// measureRegionPeak).
-  Extractor(const ExtractionOptions &options, BlockMemoryModel &model,
-            bool nested = false)
-      : options(options), model(model), nested(nested) {}
+  Extractor(const ExtractionOptions &options, BlockMemoryModel &model)
+      : options(options), model(model), nested(false), boundCache(ownCache) {}
+  /// An extractor of a block nested in `parent`'s, inside a region op (see
+  /// measureRegionPeak), sharing its bounds.
+  Extractor(const Extractor &parent, BlockMemoryModel &model)
+      : options(parent.options), model(model), nested(true),
+        boundCache(parent.boundCache) {}
 
   LogicalResult run(FunctionOpInterface function);
   LogicalResult runNested(Block &block);
@@ -371,8 +388,11 @@ private:
   llvm::DenseMap<unsigned, Value> holderOfBuffer;
   /// Buffers read through a view: writing into them would change the view.
   llvm::DenseSet<unsigned> viewedBuffers;
-  /// Constant bounds of the dynamic sizes met in nested blocks.
-  ClampedBounds::Cache boundCache;
+  /// Constant bounds of the dynamic sizes met in nested blocks, shared by
+  /// the extractors of a function's nested blocks: the IR does not change
+  /// while they run.
+  ClampedBounds::Cache ownCache;
+  ClampedBounds::Cache &boundCache;
   /// Sum of all value sizes so far; every partial sum of sizes then fits.
   int64_t totalBytes = 0;
   llvm::StringSet<> pureDialectsUsed;
@@ -569,7 +589,7 @@ Extractor::getCarriedMemrefBuffers(OpResult result) {
 FailureOr<int64_t> Extractor::measureRegionPeak(Block &block,
                                                 bool withYielded) {
   BlockMemoryModel inner;
-  Extractor extractor(options, inner, /*nested=*/true);
+  Extractor extractor(*this, inner);
   if (failed(extractor.runNested(block)))
     return failure();
   const MemoryGraph &graph = inner.graph;

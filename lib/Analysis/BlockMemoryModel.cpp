@@ -3,8 +3,10 @@
 #include "memopt/Analysis/BlockMemoryModel.h"
 #include "memopt/Dialect/ByteSize.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -121,10 +123,162 @@ bool isTupleAccess(Operation *op) {
          isa<TupleType>(op->getOperand(0).getType());
 }
 
+/// Constant bounds of index values and of dimensions of shaped values:
+/// ValueBoundsOpInterface, completed where its linear constraints cannot
+/// express a bound. They say `max(a, b) >= a` but not `max(a, b) <=
+/// max(ub(a), ub(b))`, so a band of `affine.max(affine.min(...), 0)` rows (the
+/// clamps of tiled boundary bands) has no upper bound, nor has an `scf.if`
+/// result whose branches yield values ValueBounds cannot order (a padded band
+/// or a band of padding). Here the upper bound of each `affine.max` and
+/// `scf.if` result and the lower bound of each `affine.min` and `scf.if`
+/// result met in the constraints is added as a constant, computed the same
+/// way from its expressions or yielded values.
+class ClampedBounds : public ValueBoundsConstraintSet {
+public:
+  using Cache =
+      llvm::DenseMap<std::tuple<Value, int64_t, int>, std::optional<int64_t>>;
+
+  /// The constant bound (closed, for an upper bound) of `value`, of its
+  /// dimension `dim` if it is shaped, or none.
+  static std::optional<int64_t> ofValue(presburger::BoundType type, Value value,
+                                        std::optional<int64_t> dim,
+                                        Cache &cache) {
+    auto key = std::make_tuple(value, dim.value_or(kIndexValue),
+                               int(type == presburger::BoundType::UB));
+    if (auto it = cache.find(key); it != cache.end())
+      return it->second;
+    // A query in progress has no bound: cycles (loop-carried sizes) end.
+    cache[key] = std::nullopt;
+    std::optional<int64_t> bound =
+        dim ? ofVariable(type, Variable(value, *dim), cache)
+            : ofVariable(type, Variable(value), cache);
+    cache[key] = bound;
+    return bound;
+  }
+
+private:
+  /// As upstream, the constraints stop growing once the first column (the
+  /// queried variable) has a constant bound.
+  ClampedBounds(MLIRContext *context, presburger::BoundType type)
+      : ValueBoundsConstraintSet(
+            context, [type](Value, std::optional<int64_t>,
+                            ValueBoundsConstraintSet &set) {
+              return static_cast<ClampedBounds &>(set).isBounded(type);
+            }) {}
+
+  bool isBounded(presburger::BoundType type) {
+    return cstr.getConstantBound64(type, 0).has_value();
+  }
+
+  static std::optional<int64_t> ofVariable(presburger::BoundType type,
+                                           const Variable &variable,
+                                           Cache &cache) {
+    ClampedBounds set(variable.getContext(), type);
+    int64_t pos =
+        set.populateConstraints(variable.getMap(), variable.getOperands());
+    if (std::optional<int64_t> bound = set.cstr.getConstantBound64(type, pos))
+      return bound;
+    bool clamped = false;
+    // Columns added while clamping are clamped too.
+    for (size_t next = 0; next < set.positionToValueDim.size(); ++next) {
+      if (!set.positionToValueDim[next])
+        continue;
+      auto [column, columnDim] = *set.positionToValueDim[next];
+      Operation *def = column.getDefiningOp();
+      std::optional<int64_t> dim;
+      if (columnDim != kIndexValue)
+        dim = columnDim;
+      // tensor.generate has no ValueBounds model: its sizes are its extents.
+      if (auto generate = dyn_cast_or_null<tensor::GenerateOp>(def)) {
+        RankedTensorType type = generate.getType();
+        if (dim && type.isDynamicDim(*dim)) {
+          Value extent =
+              generate.getDynamicExtents()[type.getDynamicDimIndex(*dim)];
+          set.bound(column)[*dim] == set.getExpr(extent);
+          set.processWorklist();
+          clamped = true;
+        }
+        continue;
+      }
+      if (!def ||
+          !isa<affine::AffineMaxOp, affine::AffineMinOp, scf::IfOp>(def))
+        continue;
+      if (!isa<affine::AffineMinOp>(def))
+        if (std::optional<int64_t> upper =
+                ofDefinition(presburger::BoundType::UB, column, dim, cache)) {
+          set.bound(column)[columnDim] <= *upper;
+          clamped = true;
+        }
+      if (!isa<affine::AffineMaxOp>(def))
+        if (std::optional<int64_t> lower =
+                ofDefinition(presburger::BoundType::LB, column, dim, cache)) {
+          set.bound(column)[columnDim] >= *lower;
+          clamped = true;
+        }
+    }
+    if (!clamped)
+      return std::nullopt;
+    return set.cstr.getConstantBound64(type, pos);
+  }
+
+  /// The bound of an `affine.max` (upper) or `affine.min` (lower) from those
+  /// of its expressions, or of an `scf.if` result from the values its
+  /// branches yield.
+  static std::optional<int64_t> ofDefinition(presburger::BoundType type,
+                                             Value value,
+                                             std::optional<int64_t> dim,
+                                             Cache &cache) {
+    // Cached apart from the bounds of `value` itself, which use these.
+    auto key = std::make_tuple(value, dim.value_or(kIndexValue),
+                               int(type == presburger::BoundType::UB) + 2);
+    if (auto it = cache.find(key); it != cache.end())
+      return it->second;
+    cache[key] = std::nullopt;
+    std::optional<int64_t> bound = combineDefinition(type, value, dim, cache);
+    cache[key] = bound;
+    return bound;
+  }
+
+  static std::optional<int64_t> combineDefinition(presburger::BoundType type,
+                                                  Value value,
+                                                  std::optional<int64_t> dim,
+                                                  Cache &cache) {
+    bool upper = type == presburger::BoundType::UB;
+    std::optional<int64_t> result;
+    auto combine = [&](std::optional<int64_t> bound) {
+      if (bound)
+        result = !result ? *bound
+                         : (upper ? std::max(*result, *bound)
+                                  : std::min(*result, *bound));
+      return bound.has_value();
+    };
+    Operation *def = value.getDefiningOp();
+    if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
+      if (ifOp.getElseRegion().empty())
+        return std::nullopt;
+      unsigned number = cast<OpResult>(value).getResultNumber();
+      for (Value yielded : {ifOp.thenYield().getOperand(number),
+                            ifOp.elseYield().getOperand(number)})
+        if (!combine(ofValue(type, yielded, dim, cache)))
+          return std::nullopt;
+      return result;
+    }
+    AffineMap map = isa<affine::AffineMaxOp>(def)
+                        ? cast<affine::AffineMaxOp>(def).getMap()
+                        : cast<affine::AffineMinOp>(def).getMap();
+    for (unsigned i = 0; i < map.getNumResults(); ++i)
+      if (!combine(ofVariable(
+              type, Variable(map.getSubMap({i}), def->getOperands()), cache)))
+        return std::nullopt;
+    return result;
+  }
+};
+
 /// Bytes of a tensor or memref of dynamic shape at most: each dynamic
-/// dimension at its constant upper bound (ValueBoundsOpInterface), as in the
-/// bands of a tiled loop. None when a dimension has no such bound.
-std::optional<int64_t> getBoundedByteSize(Value value) {
+/// dimension at its constant upper bound (ClampedBounds), as in the bands of
+/// a tiled loop. None when a dimension has no such bound.
+std::optional<int64_t> getBoundedByteSize(Value value,
+                                          ClampedBounds::Cache &cache) {
   auto type = dyn_cast<ShapedType>(value.getType());
   if (!type || !type.hasRank() || !isa<TensorType, BaseMemRefType>(type))
     return std::nullopt;
@@ -135,12 +289,9 @@ std::optional<int64_t> getBoundedByteSize(Value value) {
   for (int64_t dim = 0; dim < type.getRank(); ++dim) {
     int64_t extent = type.getDimSize(dim);
     if (ShapedType::isDynamic(extent)) {
-      FailureOr<int64_t> bound =
-          ValueBoundsConstraintSet::computeConstantBound(
-              presburger::BoundType::UB,
-              ValueBoundsConstraintSet::Variable(value, dim),
-              /*stopCondition=*/nullptr, /*closedUB=*/true);
-      if (failed(bound))
+      std::optional<int64_t> bound =
+          ClampedBounds::ofValue(presburger::BoundType::UB, value, dim, cache);
+      if (!bound)
         return std::nullopt;
       extent = std::max<int64_t>(*bound, 0);
     }
@@ -197,11 +348,13 @@ enum class EffectKind { None, Read, Write };
 
 class Extractor {
 public:
-  /// A `nested` extractor reads a block inside a region op (see
-  /// measureRegionPeak).
-  Extractor(const ExtractionOptions &options, BlockMemoryModel &model,
-            bool nested = false)
-      : options(options), model(model), nested(nested) {}
+  Extractor(const ExtractionOptions &options, BlockMemoryModel &model)
+      : options(options), model(model), nested(false), boundCache(ownCache) {}
+  /// An extractor of a block nested in `parent`'s, inside a region op (see
+  /// measureRegionPeak), sharing its bounds.
+  Extractor(const Extractor &parent, BlockMemoryModel &model)
+      : options(parent.options), model(model), nested(true),
+        boundCache(parent.boundCache) {}
 
   LogicalResult run(FunctionOpInterface function);
   LogicalResult runNested(Block &block);
@@ -209,7 +362,7 @@ public:
 private:
   LogicalResult extractBlock(Block &block);
   LogicalResult addRegionScratch(Operation *op, unsigned node);
-  FailureOr<int64_t> measureRegionPeak(Block &block);
+  FailureOr<int64_t> measureRegionPeak(Block &block, bool withYielded);
   EffectKind classifyEffects(Operation *op);
   LogicalResult addResults(Operation *op, unsigned node);
   void addUses(Operation *op, unsigned node);
@@ -218,6 +371,7 @@ private:
                                         bool resident, Operation *reportOn);
 
   std::optional<SmallVector<unsigned, 1>> getReusedInitBuffers(OpResult result);
+  bool othersRunBefore(OpOperand &init);
   std::optional<SmallVector<unsigned, 1>>
   getCarriedMemrefBuffers(OpResult result);
 
@@ -236,6 +390,11 @@ private:
   llvm::DenseMap<unsigned, Value> holderOfBuffer;
   /// Buffers read through a view: writing into them would change the view.
   llvm::DenseSet<unsigned> viewedBuffers;
+  /// Constant bounds of the dynamic sizes met in nested blocks, shared by
+  /// the extractors of a function's nested blocks: the IR does not change
+  /// while they run.
+  ClampedBounds::Cache ownCache;
+  ClampedBounds::Cache &boundCache;
   /// Sum of all value sizes so far; every partial sum of sizes then fits.
   int64_t totalBytes = 0;
   llvm::StringSet<> pureDialectsUsed;
@@ -302,7 +461,7 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
     // Scalars and vectors inside a region live in registers.
     size = ByteSize();
   } else if (nested && size.isUnsupported()) {
-    std::optional<int64_t> bound = getBoundedByteSize(value);
+    std::optional<int64_t> bound = getBoundedByteSize(value, boundCache);
     size = ByteSize();
     if (bound) {
       size.kind = ByteSize::Kind::Known;
@@ -339,10 +498,11 @@ std::optional<unsigned> Extractor::addSizedValue(Value value,
 
 /// The buffer a destination-style op or a loop writes its tensor result
 /// into: the buffer of the tied init (a loop's iter_arg init) when this op is
-/// the init's only user and the init holds that buffer alone (no view reads
-/// it), so that the init dies here in every order and bufferization writes
-/// in place. The result is then a new SSA value in the same storage; its
-/// users still depend on this op. A loop-carried value thus holds one buffer
+/// the init's last reader in every order (othersRunBefore) and the init holds
+/// that buffer alone (no view reads it), so that the init dies here in every
+/// order and bufferization writes in place. The result is then a new SSA
+/// value in the same storage; its users still depend on this op. A
+/// loop-carried value thus holds one buffer
 /// for the whole loop. Inside a loop body, writes into the carried buffer or
 /// a slice of it (tiled loops insert each tile into their iter_arg) stay in
 /// that buffer, which the loop op counts.
@@ -364,11 +524,43 @@ Extractor::getReusedInitBuffers(OpResult result) {
   unsigned buffer = it->second.front();
   if (carriedBuffers.contains(buffer))
     return it->second;
-  if (!init->get().hasOneUse() || model.graph.value(buffer).resident ||
+  if (!othersRunBefore(*init) || model.graph.value(buffer).resident ||
       viewedBuffers.contains(buffer) ||
       holderOfBuffer.lookup(buffer) != init->get())
     return std::nullopt;
   return it->second;
+}
+
+/// Whether every other reader of `init` runs before its owner in every
+/// order: it feeds the owner through SSA uses (the boundary rows a band
+/// copies back into its carry, read before). The owner is then its last
+/// reader, as if it were the only one, and bufferization writes in place.
+bool Extractor::othersRunBefore(OpOperand &init) {
+  Operation *owner = init.getOwner();
+  auto ownerNode = nodeOfOp.find(owner);
+  if (ownerNode == nodeOfOp.end())
+    return false;
+  llvm::DenseSet<unsigned> ancestors;
+  bool collected = false;
+  for (OpOperand &use : init.get().getUses()) {
+    if (&use == &init)
+      continue;
+    Operation *user = model.block->findAncestorOpInBlock(*use.getOwner());
+    auto userNode = user ? nodeOfOp.find(user) : nodeOfOp.end();
+    if (user == owner || userNode == nodeOfOp.end())
+      return false;
+    if (!collected) {
+      SmallVector<unsigned> stack = {ownerNode->second};
+      while (!stack.empty())
+        for (unsigned pred : model.graph.node(stack.pop_back_val()).preds)
+          if (ancestors.insert(pred).second)
+            stack.push_back(pred);
+      collected = true;
+    }
+    if (!ancestors.contains(userNode->second))
+      return false;
+  }
+  return true;
 }
 
 /// The buffers of the init of a loop's memref result when every iteration
@@ -392,10 +584,14 @@ Extractor::getCarriedMemrefBuffers(OpResult result) {
 
 /// The peak of the activation bytes `block` holds while it runs, in its
 /// order: values defined inside it, with their own scratch. What the block
-/// captures or yields is counted by the op that owns it.
-FailureOr<int64_t> Extractor::measureRegionPeak(Block &block) {
+/// captures is counted by the op that owns it; what it yields too, unless
+/// `withYielded`: then a yielded value it defines is live from its producer
+/// to the end of the block, and the peak is returned less their bytes (the
+/// op counts them as its results).
+FailureOr<int64_t> Extractor::measureRegionPeak(Block &block,
+                                                bool withYielded) {
   BlockMemoryModel inner;
-  Extractor extractor(options, inner, /*nested=*/true);
+  Extractor extractor(*this, inner);
   if (failed(extractor.runNested(block)))
     return failure();
   const MemoryGraph &graph = inner.graph;
@@ -404,28 +600,38 @@ FailureOr<int64_t> Extractor::measureRegionPeak(Block &block) {
   std::vector<unsigned> order = inputOrder(graph);
   std::vector<Lifetime> lifetimes = computeLifetimes(graph, order);
   std::vector<int64_t> delta(order.size() + 1, 0);
+  int64_t yielded = 0;
   for (unsigned id = 0; id < graph.numValues(); ++id) {
     const MemoryGraph::Value &value = graph.value(id);
-    if (value.resident || value.escapes)
+    if (value.resident || (value.escapes && !withYielded))
       continue;
+    if (value.escapes)
+      yielded += value.size;
+    unsigned end = value.escapes ? order.size() - 1 : lifetimes[id].end;
     delta[lifetimes[id].start] += value.size;
-    delta[lifetimes[id].end + 1] -= value.size;
+    delta[end + 1] -= value.size;
   }
   int64_t live = 0, peak = 0;
   for (unsigned step = 0; step < order.size(); ++step) {
     live += delta[step];
     peak = std::max(peak, live);
   }
-  return peak;
+  return peak - yielded;
 }
 
 /// Charges `node` with the largest peak of any block of its regions (only
 /// one region's block runs at a time), recursively, as a scratch value.
+/// The results of an op that is not a loop (`scf.if`) are the values its
+/// branches yield, allocated in the branch that runs, where they live
+/// together with what the branch still holds but not with what it held
+/// before: a branch is charged its peak counting what it yields, less the
+/// bytes of that (the op's results), not its peak on top of them.
 LogicalResult Extractor::addRegionScratch(Operation *op, unsigned node) {
+  bool yieldsResults = op->getNumResults() > 0 && !isa<LoopLikeOpInterface>(op);
   int64_t scratch = 0;
   for (Region &region : op->getRegions())
     for (Block &block : region) {
-      FailureOr<int64_t> peak = measureRegionPeak(block);
+      FailureOr<int64_t> peak = measureRegionPeak(block, yieldsResults);
       if (failed(peak))
         return failure();
       scratch = std::max(scratch, *peak);
@@ -448,7 +654,17 @@ LogicalResult Extractor::addRegionScratch(Operation *op, unsigned node) {
 LogicalResult Extractor::addResults(Operation *op, unsigned node) {
   bool resident = producesResidentValues(op);
   // `tensor.empty` only gives a shape: the op that writes into it allocates.
-  if (isa<tensor::EmptyOp>(op)) {
+  // Bufferization allocates it where it stands when something reads it (a
+  // pooling window, a slice), which then counts as its own buffer.
+  if (isa<tensor::EmptyOp>(op) &&
+      llvm::all_of(op->getResult(0).getUses(), [](OpOperand &use) {
+        Operation *user = use.getOwner();
+        if (auto dps = dyn_cast<DestinationStyleOpInterface>(user))
+          return dps.isDpsInit(&use);
+        auto loop = dyn_cast<LoopLikeOpInterface>(user);
+        return loop && loop.getLoopResults() &&
+               llvm::is_contained(loop.getInitsMutable(), use);
+      })) {
     model.valueIds[op->getResult(0)] = {};
     return success();
   }

@@ -1074,6 +1074,15 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     if (peakAfter >= peakBefore)
       return restore("banding does not lower the modelled peak (" +
                      Twine(peakBefore) + " -> " + Twine(peakAfter) + " bytes)");
+    // Bufferization allocates a tensor.empty where it stands: the empties of
+    // the segments' outputs, left where the unbanded ops stood, move to right
+    // before their first users (the loops), as the model counts them.
+    std::vector<unsigned> sunk =
+        sinkWeightlessNodes(after->graph, inputOrder(after->graph));
+    if (sunk != inputOrder(after->graph))
+      if (std::optional<std::string> problem = applyCheckedOrder(
+              function, *after, sunk, extraction.pureDialects))
+        return restore("placing the tensor.empty ops failed: " + *problem);
     backup->erase();
     numSegments += work.size();
     for (auto &[loop, text] : llvm::reverse(remarks))

@@ -134,3 +134,38 @@ func.func @tuple_aliases(%x: tensor<256xf32>) -> tensor<256xf32> {
   %s = "mhlo.abs"(%e) : (tensor<256xf32>) -> tensor<256xf32>
   return %s : tensor<256xf32>
 }
+
+// -----
+
+// A tensor.empty that an op reads (a pooling window) is allocated by
+// bufferization where it stands: 256 B of its own, with the 16 B result.
+// CHECK-LABEL: func.func @pooling_window
+// CHECK-SAME: peak_bytes = 272
+// CHECK: tensor.empty() {{.*}}memopt.sizes = array<i64: 256>{{.*}} : tensor<8x8xf32>
+func.func @pooling_window(%x: tensor<1x8x8x4xf32>, %z: f32) -> tensor<1x1x1x4xf32> {
+  %e = tensor.empty() : tensor<1x1x1x4xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
+  %w = tensor.empty() : tensor<8x8xf32>
+  %s = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w : tensor<1x8x8x4xf32>, tensor<8x8xf32>) outs(%f : tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
+  return %s : tensor<1x1x1x4xf32>
+}
+
+// -----
+
+// Boundary passing's carry: a band's rows are copied back into the carry
+// that built its window. The carry's other reader (the insert_slice) feeds
+// the copy, so it runs before it in every order: the copy is the carry's
+// last reader and writes in place, as bufferization does. 256 B of carry
+// and the 512 B window, not a third buffer.
+// CHECK-LABEL: func.func @copy_back_into_carry
+// CHECK-SAME: peak_bytes = 768
+func.func @copy_back_into_carry(%x: tensor<64xf32>, %z: f32) -> (tensor<128xf32>, tensor<64xf32>) {
+  %e = tensor.empty() : tensor<64xf32>
+  %carry = linalg.copy ins(%x : tensor<64xf32>) outs(%e : tensor<64xf32>) -> tensor<64xf32>
+  %e2 = tensor.empty() : tensor<128xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e2 : tensor<128xf32>) -> tensor<128xf32>
+  %window = tensor.insert_slice %carry into %f[0] [64] [1] : tensor<64xf32> into tensor<128xf32>
+  %rows = tensor.extract_slice %window[64] [64] [1] : tensor<128xf32> to tensor<64xf32>
+  %next = linalg.copy ins(%rows : tensor<64xf32>) outs(%carry : tensor<64xf32>) -> tensor<64xf32>
+  return %window, %next : tensor<128xf32>, tensor<64xf32>
+}

@@ -45,8 +45,8 @@
 // REPORT-LABEL: memopt report for @conv_relu_conv
 // REPORT: activation peak     3,008 B
 // REPORT: 1,152 B  scratch of scf.for       scf.for                      steps 27..27
-// REPORT: 256 B  {{.*}} linalg.copy                  steps 8..31
-// REPORT: 256 B  {{.*}} linalg.copy                  steps 19..40
+// REPORT: 256 B  {{.*}} linalg.copy                  steps 7..30
+// REPORT: 256 B  {{.*}} linalg.copy                  steps 18..40
 // With a budget both modes meet, auto takes the one that adds no compute.
 // AUTO: 4 bands of 4 rows (boundary passing); estimated peak 3392 -> 3008 bytes; added MACs 0 of 24192 (0.0%)
 // expected-remark @below {{memopt-row-bands: 1 segment(s) banded; modelled peak 3392 -> 3008 bytes}}

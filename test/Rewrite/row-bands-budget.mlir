@@ -4,9 +4,9 @@
 // the segments saying so. The modelled peaks are what the bufferized
 // programs allocate (5,284 B and 4,352 B).
 // RUN: memopt-opt %S/../Execution/Inputs/row-bands-chain.mlir -o /dev/null \
-// RUN:   --memopt-row-bands="budget=9000 max-added-compute=1" 2>&1 | FileCheck %s --check-prefix=WITHIN
+// RUN:   --memopt-row-bands="mode=overlap budget=9000 max-added-compute=1" 2>&1 | FileCheck %s --check-prefix=WITHIN
 // RUN: memopt-opt %S/../Execution/Inputs/row-bands-chain.mlir -o /dev/null \
-// RUN:   --memopt-row-bands="budget=1000 max-added-compute=1" 2>&1 | FileCheck %s --check-prefix=OVER
+// RUN:   --memopt-row-bands="mode=overlap budget=1000 max-added-compute=1" 2>&1 | FileCheck %s --check-prefix=OVER
 
 // WITHIN: 15 bands of 1 rows (overlap); estimated peak 11340 -> 5180 bytes; added MACs 0 of 123480 (0.0%)
 // WITHIN: 8 bands of 1 rows (overlap); estimated peak 9280 -> 5248 bytes; added MACs 0 of 0

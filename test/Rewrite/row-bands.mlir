@@ -1,5 +1,5 @@
-// RUN: memopt-opt %s -split-input-file --memopt-row-bands=bands=4 -verify-diagnostics | FileCheck %s
-// RUN: memopt-opt %s -split-input-file --memopt-row-bands=bands=4 --memopt-report 2>/dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: memopt-opt %s -split-input-file --memopt-row-bands="mode=overlap bands=4" -verify-diagnostics | FileCheck %s
+// RUN: memopt-opt %s -split-input-file --memopt-row-bands="mode=overlap bands=4" --memopt-report 2>/dev/null | FileCheck %s --check-prefix=REPORT
 
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 

@@ -368,7 +368,7 @@ def MemOptRowBands : Pass<"memopt-row-bands"> {
            "minimise the peak)">,
     Option<"maxAddedCompute", "max-added-compute", "double", "0.15",
            "Largest added MACs per segment, as a fraction of its MACs">,
-    Option<"mode", "mode", "std::string", "\"overlap\"",
+    Option<"mode", "mode", "std::string", "\"auto\"",
            "overlap (bands recompute their halos), boundary (bands run in "
            "order and pass on the rows the next one reads again) or auto "
            "(the lower estimated peak; with budget=, the least added "

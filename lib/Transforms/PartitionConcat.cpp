@@ -1019,7 +1019,7 @@ struct PartitionConcatPass
     // Every rewrite starts from a copy whose insert_slice chains are
     // tensor.concats.
     auto normalized = cast<FunctionOpInterface>(function->clone());
-    auto eraseNormalized = llvm::make_scope_exit([&] { normalized->erase(); });
+    llvm::scope_exit eraseNormalized([&] { normalized->erase(); });
     Block &normalizedBlock = normalized.getFunctionBody().front();
     normalizeConcatChains(normalizedBlock);
     SmallVector<Operation *> inputConcats;

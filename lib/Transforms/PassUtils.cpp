@@ -84,6 +84,31 @@ std::optional<std::string> memopt::getVerifierError(Operation *op) {
   return message;
 }
 
+FailureOr<BlockMemoryModel> memopt::checkRewriteLowersPeak(
+    FunctionOpInterface function, const ExtractionOptions &extraction,
+    int64_t peakBefore, StringRef rewrite, std::string &why) {
+  if (std::optional<std::string> error = getVerifierError(function)) {
+    why =
+        ("the function after " + rewrite + " does not verify: " + *error).str();
+    return failure();
+  }
+  FailureOr<BlockMemoryModel> after =
+      buildFunctionMemoryModel(function, extraction);
+  if (failed(after)) {
+    why = ("the function after " + rewrite + " cannot be modelled").str();
+    return failure();
+  }
+  int64_t peakAfter =
+      computeProfile(after->graph, inputOrder(after->graph)).peakBytes;
+  if (peakAfter >= peakBefore) {
+    why = (rewrite + " does not lower the modelled peak (" + Twine(peakBefore) +
+           " -> " + Twine(peakAfter) + " bytes)")
+              .str();
+    return failure();
+  }
+  return after;
+}
+
 std::optional<std::string> memopt::applyCheckedOrder(
     FunctionOpInterface function, const BlockMemoryModel &model,
     ArrayRef<unsigned> order, ArrayRef<std::string> pureDialects) {

@@ -67,6 +67,15 @@ inline constexpr int64_t kMaxAlignment = int64_t(1) << 32;
 /// its input and report one error of its own.
 std::optional<std::string> getVerifierError(mlir::Operation *op);
 
+/// Re-checks a function that `rewrite` (a noun such as "banding") changed:
+/// it verifies, it can be modelled, and its peak in the order it stands is
+/// below `peakBefore`. Returns its new model, or sets `why` (a phrase for
+/// "...; the function is left unchanged") and fails.
+mlir::FailureOr<BlockMemoryModel>
+checkRewriteLowersPeak(mlir::FunctionOpInterface function,
+                       const ExtractionOptions &extraction, int64_t peakBefore,
+                       llvm::StringRef rewrite, std::string &why);
+
 /// Moves the ops of `model`'s block into `order` (node ids of `model`),
 /// keeping the pinned last op last, then checks the result on the IR itself,
 /// independently of the memory model: dependences and effect order

@@ -1063,17 +1063,13 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
             "' failed" + (why.empty() ? "" : ": " + why));
       remarks.push_back({*loop, describe(banded)});
     }
-    if (std::optional<std::string> error = getVerifierError(function))
-      return restore("the banded function does not verify: " + *error);
-    FailureOr<BlockMemoryModel> after =
-        buildFunctionMemoryModel(function, extraction);
+    std::string why;
+    FailureOr<BlockMemoryModel> after = checkRewriteLowersPeak(
+        function, extraction, peakBefore, "banding", why);
     if (failed(after))
-      return restore("the banded function cannot be modelled");
+      return restore(why);
     int64_t peakAfter =
         computeProfile(after->graph, inputOrder(after->graph)).peakBytes;
-    if (peakAfter >= peakBefore)
-      return restore("banding does not lower the modelled peak (" +
-                     Twine(peakBefore) + " -> " + Twine(peakAfter) + " bytes)");
     // Bufferization allocates a tensor.empty where it stands: the empties of
     // the segments' outputs, left where the unbanded ops stood, move to right
     // before their first users (the loops), as the model counts them.

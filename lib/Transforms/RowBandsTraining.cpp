@@ -1185,17 +1185,13 @@ struct RowBandsTrainingPass
       backup->erase();
       return;
     }
-    if (std::optional<std::string> error = getVerifierError(function))
-      return restore("the banded function does not verify: " + *error);
-    FailureOr<BlockMemoryModel> after =
-        buildFunctionMemoryModel(function, extraction);
+    std::string why;
+    FailureOr<BlockMemoryModel> after = checkRewriteLowersPeak(
+        function, extraction, peakBefore, "banding", why);
     if (failed(after))
-      return restore("the banded function cannot be modelled");
+      return restore(why);
     int64_t peakAfter =
         computeProfile(after->graph, inputOrder(after->graph)).peakBytes;
-    if (peakAfter >= peakBefore)
-      return restore("banding does not lower the modelled peak (" +
-                     Twine(peakBefore) + " -> " + Twine(peakAfter) + " bytes)");
     backup->erase();
     numTrainSegments += outcome.segments;
     for (auto &[loc, text] : llvm::reverse(outcome.remarks))

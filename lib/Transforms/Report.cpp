@@ -5,6 +5,8 @@
 #include "memopt/Report/ReportWriters.h"
 #include "memopt/Transforms/Passes.h"
 
+#include "memopt/Dialect/ByteSize.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -59,6 +61,11 @@ struct FunctionReport {
   RematAttr remat;
   /// What memopt-partition-concat recorded, if it rewrote the function.
   DictionaryAttr concatPartition;
+  /// `tensor.empty` ops that stand ahead of other ops before their first
+  /// user, and their bytes: bufferization allocates them where they stand,
+  /// earlier than the model counts them.
+  unsigned earlyEmpties = 0;
+  int64_t earlyEmptyBytes = 0;
   /// Why the function could not be modelled; empty when it could.
   std::string skipped;
   /// Live bytes per step of the current order.
@@ -125,6 +132,31 @@ std::vector<report::Timeline> getRecordedTimelines(Operation *function) {
   return timelines;
 }
 
+/// Counts the `tensor.empty` ops of `block` with another op (not an empty)
+/// between them and their first user: the model places an empty right before
+/// its first user, bufferization allocates it where it stands.
+void countEarlyEmpties(Block &block, FunctionReport &report) {
+  for (auto empty : block.getOps<tensor::EmptyOp>()) {
+    Operation *firstUser = nullptr;
+    for (Operation *user : empty->getUsers()) {
+      Operation *inBlock = block.findAncestorOpInBlock(*user);
+      if (inBlock && (!firstUser || inBlock->isBeforeInBlock(firstUser)))
+        firstUser = inBlock;
+    }
+    if (!firstUser)
+      continue;
+    for (Operation *op = empty->getNextNode(); op != firstUser;
+         op = op->getNextNode()) {
+      if (isa<tensor::EmptyOp>(op))
+        continue;
+      ByteSize size = getByteSize(empty.getType());
+      ++report.earlyEmpties;
+      report.earlyEmptyBytes += size.isKnown() ? size.bytes : 0;
+      break;
+    }
+  }
+}
+
 FunctionReport buildReport(FunctionOpInterface function,
                            const BlockMemoryModel &model,
                            const ModelOptions &modelOptions,
@@ -141,6 +173,7 @@ FunctionReport buildReport(FunctionOpInterface function,
   report.peakStep = profile.peakStep;
   report.residentBytes = model.graph.residentBytes();
   report.lowerBoundBytes = scheduleLowerBound(model.graph, modelOptions);
+  countEarlyEmpties(function.getFunctionBody().front(), report);
   // What earlier passes recorded holds while the body is the one they saw,
   // a bound the scheduler proved included.
   report.summary = getCurrentSummary(function, model, modelOptions);
@@ -301,6 +334,13 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
                                "every order keeps live across it)\n");
   row("resident") << report::formatBytes(report.residentBytes)
                   << " (arguments, constants, globals)\n";
+  if (report.earlyEmpties)
+    row("early empties")
+        << report.earlyEmpties << " tensor.empty op(s) of "
+        << report::formatBytes(report.earlyEmptyBytes)
+        << " stand ahead of other ops before their first users: "
+           "bufferization allocates them there, earlier than counted here "
+           "(--memory-schedule places them)\n";
   if (SummaryAttr summary = report.summary) {
     if (std::optional<int64_t> inputPeak = summary.getInputPeakBytes()) {
       row("input-order peak") << report::formatBytes(*inputPeak);
@@ -398,6 +438,10 @@ llvm::json::Object toJson(const FunctionReport &report) {
                                       {"start", value.lifetime.start},
                                       {"end", value.lifetime.end}});
   object["largest_live_at_peak"] = std::move(live);
+  if (report.earlyEmpties) {
+    object["early_empties"] = report.earlyEmpties;
+    object["early_empty_bytes"] = report.earlyEmptyBytes;
+  }
   if (DictionaryAttr partition = report.concatPartition) {
     llvm::json::Object fields;
     for (NamedAttribute field : partition)

@@ -84,7 +84,7 @@ std::optional<std::string> memopt::getVerifierError(Operation *op) {
   return message;
 }
 
-FailureOr<BlockMemoryModel> memopt::checkRewriteLowersPeak(
+FailureOr<CheckedRewrite> memopt::checkRewriteLowersPeak(
     FunctionOpInterface function, const ExtractionOptions &extraction,
     int64_t peakBefore, StringRef rewrite, std::string &why) {
   if (std::optional<std::string> error = getVerifierError(function)) {
@@ -106,7 +106,7 @@ FailureOr<BlockMemoryModel> memopt::checkRewriteLowersPeak(
               .str();
     return failure();
   }
-  return after;
+  return CheckedRewrite{std::move(*after), peakAfter};
 }
 
 std::optional<std::string> memopt::applyCheckedOrder(

@@ -67,11 +67,17 @@ inline constexpr int64_t kMaxAlignment = int64_t(1) << 32;
 /// its input and report one error of its own.
 std::optional<std::string> getVerifierError(mlir::Operation *op);
 
+/// A rewritten function's model and its peak in the order it stands.
+struct CheckedRewrite {
+  BlockMemoryModel model;
+  int64_t peakBytes = 0;
+};
+
 /// Re-checks a function that `rewrite` (a noun such as "banding") changed:
 /// it verifies, it can be modelled, and its peak in the order it stands is
-/// below `peakBefore`. Returns its new model, or sets `why` (a phrase for
-/// "...; the function is left unchanged") and fails.
-mlir::FailureOr<BlockMemoryModel>
+/// below `peakBefore`. Returns its new model and peak, or sets `why` (a
+/// phrase for "...; the function is left unchanged") and fails.
+mlir::FailureOr<CheckedRewrite>
 checkRewriteLowersPeak(mlir::FunctionOpInterface function,
                        const ExtractionOptions &extraction, int64_t peakBefore,
                        llvm::StringRef rewrite, std::string &why);

@@ -1064,20 +1064,19 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       remarks.push_back({*loop, describe(banded)});
     }
     std::string why;
-    FailureOr<BlockMemoryModel> after = checkRewriteLowersPeak(
+    FailureOr<CheckedRewrite> after = checkRewriteLowersPeak(
         function, extraction, peakBefore, "banding", why);
     if (failed(after))
       return restore(why);
-    int64_t peakAfter =
-        computeProfile(after->graph, inputOrder(after->graph)).peakBytes;
+    int64_t peakAfter = after->peakBytes;
     // Bufferization allocates a tensor.empty where it stands: the empties of
     // the segments' outputs, left where the unbanded ops stood, move to right
     // before their first users (the loops), as the model counts them.
-    std::vector<unsigned> sunk =
-        sinkWeightlessNodes(after->graph, inputOrder(after->graph));
-    if (sunk != inputOrder(after->graph))
+    std::vector<unsigned> given = inputOrder(after->model.graph);
+    std::vector<unsigned> sunk = sinkWeightlessNodes(after->model.graph, given);
+    if (sunk != given)
       if (std::optional<std::string> problem = applyCheckedOrder(
-              function, *after, sunk, extraction.pureDialects))
+              function, after->model, sunk, extraction.pureDialects))
         return restore("placing the tensor.empty ops failed: " + *problem);
     backup->erase();
     numSegments += work.size();

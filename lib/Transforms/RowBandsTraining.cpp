@@ -1186,12 +1186,11 @@ struct RowBandsTrainingPass
       return;
     }
     std::string why;
-    FailureOr<BlockMemoryModel> after = checkRewriteLowersPeak(
+    FailureOr<CheckedRewrite> after = checkRewriteLowersPeak(
         function, extraction, peakBefore, "banding", why);
     if (failed(after))
       return restore(why);
-    int64_t peakAfter =
-        computeProfile(after->graph, inputOrder(after->graph)).peakBytes;
+    int64_t peakAfter = after->peakBytes;
     backup->erase();
     numTrainSegments += outcome.segments;
     for (auto &[loc, text] : llvm::reverse(outcome.remarks))

@@ -108,19 +108,27 @@ std::optional<Value> getViewSource(Operation *op) {
   return source;
 }
 
-/// Whether `op` only groups values or picks one out of a group: frontend
-/// (mhlo, stablehlo) `tuple` and `get_tuple_element`. Tuples hold references
-/// to their elements, which XLA and IREE never copy, so their results live in
-/// the buffers of their operands.
-bool isTupleAccess(Operation *op) {
+/// The values whose buffers the result of `op` holds, if `op` only groups
+/// values or picks one out of a group: frontend (mhlo, stablehlo) `tuple` and
+/// `get_tuple_element`. Tuples hold references to their elements, which XLA
+/// and IREE never copy. An element picked from a tuple built here is that
+/// element; from any other tuple, it may be any of the tuple's.
+std::optional<SmallVector<Value>> getTupleSources(Operation *op) {
   if (op->isRegistered() || op->getNumResults() != 1 ||
       op->getNumRegions() != 0)
-    return false;
+    return std::nullopt;
   std::string name = getLowerCaseOpName(op);
-  if (name == "tuple")
-    return isa<TupleType>(op->getResult(0).getType());
-  return name == "get_tuple_element" && op->getNumOperands() == 1 &&
-         isa<TupleType>(op->getOperand(0).getType());
+  if (name == "tuple" && isa<TupleType>(op->getResult(0).getType()))
+    return SmallVector<Value>(op->getOperands());
+  if (name != "get_tuple_element" || op->getNumOperands() != 1 ||
+      !isa<TupleType>(op->getOperand(0).getType()))
+    return std::nullopt;
+  Operation *tuple = op->getOperand(0).getDefiningOp();
+  auto index = op->getAttrOfType<IntegerAttr>("index");
+  if (tuple && !tuple->isRegistered() && getLowerCaseOpName(tuple) == "tuple" &&
+      index && index.getValue().ult(tuple->getNumOperands()))
+    return SmallVector<Value>{tuple->getOperand(index.getInt())};
+  return SmallVector<Value>{op->getOperand(0)};
 }
 
 /// Constant bounds of index values and of dimensions of shaped values:
@@ -674,18 +682,9 @@ LogicalResult Extractor::addResults(Operation *op, unsigned node) {
     model.valueIds[op->getResult(0)] = std::move(aliased);
     return success();
   }
-  if (isTupleAccess(op)) {
-    // An element picked from a tuple built here is that element; otherwise it
-    // may be any of the tuple's.
-    SmallVector<Value> sources(op->getOperands());
-    Operation *tuple = op->getOperand(0).getDefiningOp();
-    auto index = op->getAttrOfType<IntegerAttr>("index");
-    if (getLowerCaseOpName(op) == "get_tuple_element" && tuple &&
-        isTupleAccess(tuple) && getLowerCaseOpName(tuple) == "tuple" && index &&
-        index.getValue().ult(tuple->getNumOperands()))
-      sources = {tuple->getOperand(index.getInt())};
+  if (std::optional<SmallVector<Value>> sources = getTupleSources(op)) {
     SmallVector<unsigned, 1> aliased;
-    for (Value source : sources)
+    for (Value source : *sources)
       llvm::append_range(aliased, model.valueIds.lookup(source));
     llvm::sort(aliased);
     aliased.erase(llvm::unique(aliased), aliased.end());

@@ -169,3 +169,13 @@ func.func @copy_back_into_carry(%x: tensor<64xf32>, %z: f32) -> (tensor<128xf32>
   %next = linalg.copy ins(%rows : tensor<64xf32>) outs(%carry : tensor<64xf32>) -> tensor<64xf32>
   return %window, %next : tensor<128xf32>, tensor<64xf32>
 }
+
+// -----
+
+// A tuple of nothing is no buffer.
+// CHECK-LABEL: func.func @empty_tuple
+// CHECK-SAME: peak_bytes = 0
+func.func @empty_tuple() -> tuple<> {
+  %t = "mhlo.tuple"() : () -> tuple<>
+  return %t : tuple<>
+}

@@ -6,6 +6,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MathExtras.h"
@@ -132,7 +133,27 @@ LogicalResult RematAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-/// Checks that `attr` is an array of `count` attributes of type `T`.
+/// The values an op's per-result annotations describe: its results, or, for
+/// a destination-style op on buffers, its init buffers. One-shot
+/// bufferization rebuilds a linalg op on memrefs with its attributes, so the
+/// annotation of result i then describes init i, the buffer it was written
+/// into.
+static ValueRange getAnnotatedValues(Operation *op) {
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(op);
+      dps && op->getNumResults() == 0 && dps.hasPureBufferSemantics())
+    return dps.getDpsInits();
+  return op->getResults();
+}
+
+/// Names what `getAnnotatedValues` returns, for diagnostics.
+static StringRef describeAnnotatedValues(Operation *op) {
+  return getAnnotatedValues(op) == ValueRange(op->getResults())
+             ? "results"
+             : "destination buffers";
+}
+
+/// Checks that `attr` is an array of attributes of type `T`, one per
+/// annotated value of `op`.
 template <typename T>
 static LogicalResult verifyPerResultArray(Operation *op, NamedAttribute attr,
                                           StringRef what) {
@@ -140,10 +161,11 @@ static LogicalResult verifyPerResultArray(Operation *op, NamedAttribute attr,
   if (!array || !llvm::all_of(array, [](Attribute a) { return isa<T>(a); }))
     return op->emitOpError() << "'" << attr.getName().getValue()
                              << "' must be an array of " << what;
-  if (array.size() != op->getNumResults())
-    return op->emitOpError()
-           << "'" << attr.getName().getValue() << "' has " << array.size()
-           << " entries but the op has " << op->getNumResults() << " results";
+  size_t count = getAnnotatedValues(op).size();
+  if (array.size() != count)
+    return op->emitOpError() << "'" << attr.getName().getValue() << "' has "
+                             << array.size() << " entries but the op has "
+                             << count << " " << describeAnnotatedValues(op);
   return success();
 }
 
@@ -157,9 +179,9 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
     if (failed(verifyPerResultArray<BufferAttr>(op, attr,
                                                 "#memopt.buffer attributes")))
       return failure();
-    for (auto [result, buffer] : llvm::zip(
-             op->getResults(), cast<ArrayAttr>(attr.getValue())
-                                   .getAsRange<BufferAttr>())) {
+    for (auto [result, buffer] :
+         llvm::zip(getAnnotatedValues(op),
+                   cast<ArrayAttr>(attr.getValue()).getAsRange<BufferAttr>())) {
       ByteSize size = getByteSize(result.getType());
       if (size.isKnown() && buffer.getSize() < size.bytes)
         return op->emitOpError()
@@ -172,11 +194,12 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
     auto sizes = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
     if (!sizes)
       return op->emitOpError() << "'" << name << "' must be an array<i64>";
-    if ((size_t)sizes.size() != op->getNumResults())
-      return op->emitOpError()
-             << "'" << name << "' has " << sizes.size()
-             << " entries but the op has " << op->getNumResults() << " results";
-    for (auto [result, bytes] : llvm::zip(op->getResults(), sizes.asArrayRef())) {
+    ValueRange annotated = getAnnotatedValues(op);
+    if ((size_t)sizes.size() != annotated.size())
+      return op->emitOpError() << "'" << name << "' has " << sizes.size()
+                               << " entries but the op has " << annotated.size()
+                               << " " << describeAnnotatedValues(op);
+    for (auto [result, bytes] : llvm::zip(annotated, sizes.asArrayRef())) {
       ByteSize size = getByteSize(result.getType());
       if (bytes < 0 || (size.isKnown() && size.bytes != bytes))
         return op->emitOpError()

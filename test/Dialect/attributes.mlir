@@ -50,3 +50,23 @@ func.func @timelines() attributes {memopt.timelines = [
     #memopt.timeline<order = "dp", steps = 1000, live_bytes = [7, 0]>]} {
   return
 }
+
+// One-shot bufferization rebuilds a linalg op on memrefs with its attributes:
+// the annotation of result i then describes init i, the buffer it writes.
+// CHECK-LABEL: func.func @bufferized_destination
+// CHECK: linalg.generic
+// CHECK-SAME: memopt.buffers = [#memopt.buffer<0, 64>]
+// CHECK-SAME: memopt.lifetimes = [#memopt.lifetime<1, 2>]
+// CHECK-SAME: memopt.sizes = array<i64: 64>
+func.func @bufferized_destination(%in: memref<16xf32>, %out: memref<16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%in : memref<16xf32>) outs(%out : memref<16xf32>)
+      attrs = {memopt.lifetimes = [#memopt.lifetime<1, 2>],
+               memopt.sizes = array<i64: 64>,
+               memopt.buffers = [#memopt.buffer<0, 64, 1>]} {
+  ^bb0(%a: f32, %b: f32):
+    linalg.yield %a : f32
+  }
+  return
+}

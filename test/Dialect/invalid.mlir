@@ -72,6 +72,24 @@ func.func @lifetimes_on_op_without_results() {
 
 // -----
 
+func.func @buffers_count_on_bufferized_op(%in: memref<16xf32>, %out: memref<16xf32>) {
+  // expected-error @+1 {{'memopt.buffers' has 2 entries but the op has 1 destination buffers}}
+  linalg.copy {memopt.buffers = [#memopt.buffer<0, 64>, #memopt.buffer<64, 64>]}
+      ins(%in : memref<16xf32>) outs(%out : memref<16xf32>)
+  return
+}
+
+// -----
+
+func.func @sizes_on_bufferized_op(%in: memref<16xf32>, %out: memref<16xf32>) {
+  // expected-error @+1 {{'memopt.sizes' gives 32 bytes for 'memref<16xf32>', which takes 64 bytes}}
+  linalg.copy {memopt.sizes = array<i64: 32>}
+      ins(%in : memref<16xf32>) outs(%out : memref<16xf32>)
+  return
+}
+
+// -----
+
 func.func @lifetimes_wrong_kind(%a: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{'memopt.lifetimes' must be an array of #memopt.lifetime attributes}}
   %0 = arith.addf %a, %a {memopt.lifetimes = [#memopt.buffer<0, 16>]} : tensor<4xf32>

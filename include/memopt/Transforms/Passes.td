@@ -236,8 +236,10 @@ def MemOptStripAnnotations : Pass<"memopt-strip-annotations"> {
   let description = [{
     Removes `memopt.lifetimes`, `memopt.sizes`, `memopt.resident` and
     `memopt.buffers` from every op. Run it before transformations that change
-    results, such as bufferization, which would otherwise carry annotations
-    that no longer describe the ops. With `all=true` it also removes function
+    an op's results and keep its attributes, which would otherwise carry
+    annotations that no longer describe the op (one-shot bufferization is
+    not one: a linalg op it rebuilds on memrefs keeps annotations that then
+    describe its destination buffers). With `all=true` it also removes function
     summaries, remat records, recorded timelines and arena sizes, so that
     tools without the memopt dialect (such as mlir-runner) can read the output.
 

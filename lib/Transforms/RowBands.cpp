@@ -21,6 +21,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Iterators.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -978,6 +979,23 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     return true;
   }
 
+  /// Tosa convolutions and pools are banded in their linalg form: a remark
+  /// on the first one tells the user to lower the function first, rather
+  /// than leaving it unchanged in silence.
+  static void remarkOnTosaWindowOps(Block &block) {
+    for (Operation &op : block) {
+      if (!isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MaxPool2dOp,
+               tosa::AvgPool2dOp>(op))
+        continue;
+      op.emitRemark() << "memopt-row-bands: not banded: '"
+                      << op.getName().getStringRef()
+                      << "' is banded in its linalg form; lower the function "
+                         "first (--tosa-to-linalg-pipeline), or use "
+                         "--memopt-row-bands-training on a tosa training step";
+      return;
+    }
+  }
+
   void bandFunction(FunctionOpInterface function,
                     const ExtractionOptions &extraction) {
     FailureOr<BlockMemoryModel> before =
@@ -989,6 +1007,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     std::vector<RowOp> rowOps;
     SmallVector<Run> runs = findRuns(*before->block, rowOps,
                                      /*withMultiplierOps=*/mode != "overlap");
+    remarkOnTosaWindowOps(*before->block);
 
     BandChoiceOptions options;
     options.maxAddedMacsRatio = maxAddedCompute;

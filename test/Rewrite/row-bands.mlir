@@ -212,3 +212,18 @@ func.func @stem_then_sum(%x: tensor<1x16x16x8xf32>, %y: tensor<1x16x16x2xf32>, %
   } -> tensor<1x16x16x2xf32>
   return %s : tensor<1x16x16x2xf32>
 }
+
+// -----
+
+// Tosa is banded in its linalg form: the function is left as it is, with a
+// remark naming the first convolution.
+// CHECK-LABEL: func.func @tosa_input
+// CHECK: tosa.conv2d
+func.func @tosa_input(%x: tensor<1x16x16x4xf32>, %w: tensor<4x3x3x4xf32>,
+                      %b: tensor<4xf32>) -> tensor<1x16x16x4xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  // expected-remark @below {{memopt-row-bands: not banded: 'tosa.conv2d' is banded in its linalg form; lower the function first (--tosa-to-linalg-pipeline), or use --memopt-row-bands-training on a tosa training step}}
+  %0 = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x16x16x4xf32>, tensor<4x3x3x4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x4xf32>
+  %1 = tosa.conv2d %0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x16x16x4xf32>, tensor<4x3x3x4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x4xf32>
+  return %1 : tensor<1x16x16x4xf32>
+}

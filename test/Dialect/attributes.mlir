@@ -70,3 +70,21 @@ func.func @bufferized_destination(%in: memref<16xf32>, %out: memref<16xf32>) {
   }
   return
 }
+
+// An annotation whose count differs from the op's values is stale: a later
+// transformation rebuilt the op with its attributes and other results (here a
+// loop whose results canonicalization dropped). It is kept, and memopt's
+// readers ignore it.
+// CHECK-LABEL: func.func @stale_annotations
+// CHECK: scf.for
+// CHECK: memopt.buffers = [#memopt.buffer<0, 64>], memopt.lifetimes = [#memopt.lifetime<1, 2>, #memopt.lifetime<2, 3>]
+func.func @stale_annotations(%buffer: memref<16xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    %zero = arith.constant 0.0 : f32
+    memref.store %zero, %buffer[%i] : memref<16xf32>
+  } {memopt.buffers = [#memopt.buffer<0, 64, 1>],
+     memopt.lifetimes = [#memopt.lifetime<1, 2>, #memopt.lifetime<2, 3>]}
+  return
+}

@@ -57,35 +57,19 @@ func.func @summary_on_op(%a: f32) -> f32 {
 
 // -----
 
-func.func @lifetimes_count(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'memopt.lifetimes' has 2 entries but the op has 1 results}}
-  %0 = arith.addf %a, %a {memopt.lifetimes = [#memopt.lifetime<0, 0>, #memopt.lifetime<0, 0>]} : tensor<4xf32>
-  return %0 : tensor<4xf32>
-}
-
-// -----
-
-func.func @lifetimes_on_op_without_results() {
-  // expected-error @+1 {{'memopt.lifetimes' has 1 entries but the op has 0 results}}
-  func.return {memopt.lifetimes = [#memopt.lifetime<0, 0>]}
-}
-
-// -----
-
-func.func @buffers_count_on_bufferized_op(%in: memref<16xf32>, %out: memref<16xf32>) {
-  // expected-error @+1 {{'memopt.buffers' has 2 entries but the op has 1 destination buffers}}
-  linalg.copy {memopt.buffers = [#memopt.buffer<0, 64>, #memopt.buffer<64, 64>]}
-      ins(%in : memref<16xf32>) outs(%out : memref<16xf32>)
-  return
-}
-
-// -----
-
 func.func @sizes_on_bufferized_op(%in: memref<16xf32>, %out: memref<16xf32>) {
   // expected-error @+1 {{'memopt.sizes' gives 32 bytes for 'memref<16xf32>', which takes 64 bytes}}
   linalg.copy {memopt.sizes = array<i64: 32>}
       ins(%in : memref<16xf32>) outs(%out : memref<16xf32>)
   return
+}
+
+// -----
+
+func.func @sizes_negative(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'memopt.sizes' must be non-negative}}
+  %0 = arith.addf %a, %a {memopt.sizes = array<i64: -16>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----

@@ -31,6 +31,13 @@ def MemOpt_Dialect : Dialect {
     * `memopt.arena_size`: an integer on a function that takes its arena as
       an argument (`memopt-arena{arena-mode=arg}`): the bytes the caller
       must pass, at most 2^63 - 1 (an unsigned attribute is read unsigned).
+
+    The per-result arrays describe the IR they were computed on. On a
+    destination-style op on buffers (a linalg op that one-shot
+    bufferization rebuilt with its attributes), entry i describes the
+    destination buffer i. An array whose count differs from the op's
+    results (or destination buffers) is stale: the verifier checks its form
+    only, and memopt ignores it.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;

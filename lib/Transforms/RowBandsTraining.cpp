@@ -623,6 +623,22 @@ ForwardValues emitForwardBand(Emitter &e, const Segment &segment,
   return band;
 }
 
+/// Adds the gradients the program's filter gradients of `conv` read:
+/// conv2d(transpose(x), transpose(grad)).
+void addFilterGradientOperands(Operation *conv,
+                               llvm::SetVector<Value> &found) {
+  for (Operation *user : conv->getOperand(0).getUsers()) {
+    if (!isa<tosa::TransposeOp>(user))
+      continue;
+    for (Operation *gradOp : user->getUsers())
+      if (auto gradConv = dyn_cast<tosa::Conv2DOp>(gradOp))
+        if (gradConv.getInput() == user->getResult(0))
+          if (auto transpose =
+                  gradConv.getWeight().getDefiningOp<tosa::TransposeOp>())
+            found.insert(transpose.getInput1());
+  }
+}
+
 /// The output gradient the program's backward feeds into the segment's
 /// last op, found from the first op of that op's backward; nothing when
 /// there is none or more than one.
@@ -667,23 +683,18 @@ Value findOutputGradient(const TrainLayer &last) {
     }
     break;
   case TrainLayer::Kind::Conv:
-    // conv2d(transpose(x), transpose(grad)): the filter gradient.
-    for (Operation *user : last.op->getOperand(0).getUsers()) {
-      if (!isa<tosa::TransposeOp>(user))
-        continue;
-      for (Operation *convOp : user->getUsers())
-        if (auto conv = dyn_cast<tosa::Conv2DOp>(convOp))
-          if (conv.getInput() == user->getResult(0))
-            if (auto transpose =
-                    conv.getWeight().getDefiningOp<tosa::TransposeOp>())
-              found.insert(transpose.getInput1());
-    }
+    addFilterGradientOperands(last.op, found);
     break;
   case TrainLayer::Kind::Add:
+    // Its backward emits no op: the gradient passes to both operands, so
+    // it is the one their convolutions' filter gradients read.
+    for (Value operand : last.op->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && isa<tosa::Conv2DOp>(def))
+        addFilterGradientOperands(def, found);
+    break;
   case TrainLayer::Kind::Slice:
-    // An add's backward emits no op (the gradient passes to both
-    // operands); a slice's pads the gradient, found from the program's
-    // backward of the next op only.
+    // Its backward pads the gradient: found from the next op's only.
     break;
   }
   if (found.size() != 1)

@@ -1278,11 +1278,26 @@ struct RowBandsTrainingPass
           emitForwardBand(forwardEmitter, segment, band).outputs.back());
     Value output = forwardEmitter.concat(outputs, 1);
 
-    // The backward, band by band, once the output gradient exists.
+    // The backward, band by band, once the output gradient exists; later,
+    // where the program's backward of the segment began (its first op
+    // after the output gradient), when the output dies by then: the
+    // generator computes the next layer's filter gradient, which reads the
+    // output, between the two.
     Operation *after = output.getDefiningOp();
     if (Operation *def = grad.getDefiningOp())
       if (after->isBeforeInBlock(def))
         after = def;
+    for (Operation *op = after->getNextNode(); op; op = op->getNextNode()) {
+      if (!dying.contains(op))
+        continue;
+      Operation *began = op->getPrevNode();
+      if (llvm::all_of(segment.output().getUsers(), [&](Operation *user) {
+            return dying.contains(user) || user == began ||
+                   user->isBeforeInBlock(began);
+          }))
+        after = began;
+      break;
+    }
     builder.setInsertionPointAfter(after);
     Emitter backwardEmitter(builder, last.op->getLoc());
     Emitter &e = backwardEmitter;

@@ -20,6 +20,7 @@
 
 #include "PassUtils.h"
 #include "memopt/Rewrite/RowBands.h"
+#include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -206,9 +207,9 @@ public:
     SmallVector<int64_t> shape(shapeOf(x));
     for (unsigned i = 0; i < shape.size(); ++i)
       shape[i] += pads[2 * i] + pads[2 * i + 1];
-    return tosa::PadOp::create(
-        b, loc, RankedTensorType::get(shape, elementType(x)), x,
-        constShape(pads), fill ? fill : zeroPoint());
+    return tosa::PadOp::create(b, loc,
+                               RankedTensorType::get(shape, elementType(x)), x,
+                               constShape(pads), fill ? fill : zeroPoint());
   }
   /// `above` and `below` rows of zeros around an NHWC map.
   Value padRows(Value x, int64_t above, int64_t below) {
@@ -358,9 +359,9 @@ Value emitPoolBackward(Emitter &e, tosa::MaxPool2dOp pool,
                               pool.getPad()[3]};
   int64_t n = xs[0], c = xs[3], oh = ys[1], ow = ys[2];
   int64_t kh = kernel[0], kw = kernel[1], sh = stride[0], sw = stride[1];
-  Value xp = e.pad(x,
-                   {0, 0, pad[0], pad[1] + sh - 1, pad[2], pad[3] + sw - 1, 0, 0},
-                   e.splat({1}, -std::numeric_limits<float>::max()));
+  Value xp =
+      e.pad(x, {0, 0, pad[0], pad[1] + sh - 1, pad[2], pad[3] + sw - 1, 0, 0},
+            e.splat({1}, -std::numeric_limits<float>::max()));
   Value zero = e.scalar(0.0f, 4);
   Value taken, total;
   for (int64_t ky = 0; ky < kh; ++ky)
@@ -497,7 +498,8 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
         break;
       auto pool = cast<tosa::MaxPool2dOp>(layer.op);
       if (!poolTiles(pool)) {
-        flow(index, 0, emitPoolBackward(e, pool, forward.padsH[index], x, y, g));
+        flow(index, 0,
+             emitPoolBackward(e, pool, forward.padsH[index], x, y, g));
         break;
       }
       ArrayRef<int64_t> xs = Emitter::shapeOf(x), ys = Emitter::shapeOf(y);
@@ -625,8 +627,7 @@ ForwardValues emitForwardBand(Emitter &e, const Segment &segment,
 
 /// Adds the gradients the program's filter gradients of `conv` read:
 /// conv2d(transpose(x), transpose(grad)).
-void addFilterGradientOperands(Operation *conv,
-                               llvm::SetVector<Value> &found) {
+void addFilterGradientOperands(Operation *conv, llvm::SetVector<Value> &found) {
   for (Operation *user : conv->getOperand(0).getUsers()) {
     if (!isa<tosa::TransposeOp>(user))
       continue;
@@ -816,6 +817,14 @@ struct RowBandsTrainingPass
              "must be positive";
       return signalPassFailure();
     }
+    if (chooseOn != "input") {
+      // The scheduler's work limits keep the choice deterministic; the
+      // time limit is only a safety net.
+      choiceSchedule = parseSchedulePassOptions(getOperation(), kPassName,
+                                                chooseOn, /*timeLimit=*/10);
+      if (!choiceSchedule)
+        return signalPassFailure();
+    }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     if (failed(
             forEachFunction(getOperation(), [&](FunctionOpInterface function) {
@@ -824,6 +833,10 @@ struct RowBandsTrainingPass
             })))
       signalPassFailure();
   }
+
+  /// The scheduler whose peak band counts are chosen on; none: the input
+  /// order's.
+  std::optional<ScheduleOptions> choiceSchedule;
 
   /// The segments of the function's body: ops that read one map from
   /// outside and each other's maps, cut after every max pool whose windows
@@ -1054,11 +1067,17 @@ struct RowBandsTrainingPass
       if (FailureOr<BlockMemoryModel> model =
               buildFunctionMemoryModel(trial, extraction);
           succeeded(model))
-        result = {
-            computeProfile(model->graph, inputOrder(model->graph)).peakBytes,
-            countConvMacs(trial)};
+        result = {choicePeak(model->graph), countConvMacs(trial)};
     copy->erase();
     return result;
+  }
+
+  /// The peak band counts are chosen on: of the input order, or of the
+  /// order `choose-on`'s scheduler finds (never above the input order's).
+  int64_t choicePeak(const MemoryGraph &graph) const {
+    if (!choiceSchedule)
+      return computeProfile(graph, inputOrder(graph)).peakBytes;
+    return scheduleForMemory(graph, *choiceSchedule).peakBytes;
   }
 
   /// Band counts per segment by descent from all unbanded: each round
@@ -1394,8 +1413,8 @@ struct RowBandsTrainingPass
       return;
     SmallVector<int64_t> counts(segmentCount, bands);
     if (bands == 0)
-      counts = chooseCounts(function, segmentCount, peakBefore, macsBefore,
-                            extraction);
+      counts = chooseCounts(function, segmentCount, choicePeak(model->graph),
+                            macsBefore, extraction);
     if (llvm::all_of(counts, [](int64_t count) { return count < 2; })) {
       // Say why on the unchanged function: band a copy for the remarks.
       Operation *copy = function->clone();

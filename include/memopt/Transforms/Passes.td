@@ -426,6 +426,11 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
     Option<"maxAddedCompute", "max-added-compute", "double", "0.5",
            "Largest added convolution MACs, as a fraction of the function's "
            "(a training step's convolutions are about three forwards)">,
+    Option<"chooseOn", "choose-on", "std::string", "\"input\"",
+           "Order whose peak the band counts minimise: input (the "
+           "program's order) or a memory-schedule algorithm (rpo, list, "
+           "dfs, lpmf, heuristics, dp, ilp, auto): the peak a schedule of "
+           "the banded step reaches">,
   ];
   let dependentDialects = ["mlir::tosa::TosaDialect"];
   let statistics = [

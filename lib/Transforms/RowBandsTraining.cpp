@@ -795,6 +795,12 @@ int64_t countConvMacs(FunctionOpInterface function) {
   return macs;
 }
 
+/// Where a segment's banded backward goes: right after its output
+/// gradient, or where the program's backward of the segment began (after
+/// the ops between them, such as the next layer's filter gradient) when the
+/// segment's output dies by then.
+enum class Placement { Early, Late };
+
 /// What banding the segments of a function did.
 struct BandingOutcome {
   int64_t segments = 0;
@@ -1014,10 +1020,12 @@ struct RowBandsTrainingPass
   }
 
   /// Bands segment i of `function` (findSegments order) into `counts[i]`
-  /// bands (1: unbanded). Segments it cannot band are left as they were
-  /// (with a remark when `remark`).
+  /// bands (1: unbanded), the backward of each placed as `placement` says.
+  /// Segments it cannot band are left as they were (with a remark when
+  /// `remark`).
   BandingOutcome bandSegments(FunctionOpInterface function,
-                              ArrayRef<int64_t> counts, bool remark) {
+                              ArrayRef<int64_t> counts, bool remark,
+                              Placement placement = Placement::Late) {
     BandingOutcome outcome;
     Block &block = function.getFunctionBody().front();
     SmallVector<Segment> segments = findSegments(block, /*remark=*/false);
@@ -1030,7 +1038,7 @@ struct RowBandsTrainingPass
       std::string why;
       std::optional<unsigned> readOutside;
       std::optional<std::string> text =
-          bandSegment(segment, counts[index], why, readOutside);
+          bandSegment(segment, counts[index], why, readOutside, placement);
       // A map read outside (by a branch the segment does not hold, or
       // the first layer's input gradient summed with another one) keeps
       // the segment's maps: retry with that map as the output, else
@@ -1039,7 +1047,8 @@ struct RowBandsTrainingPass
              (endAfter(segment, *readOutside) || dropFirstLayer(segment))) {
         why.clear();
         readOutside.reset();
-        text = bandSegment(segment, counts[index], why, readOutside);
+        text =
+            bandSegment(segment, counts[index], why, readOutside, placement);
       }
       if (text) {
         ++outcome.segments;
@@ -1058,11 +1067,11 @@ struct RowBandsTrainingPass
   /// the result does not verify or cannot be modelled.
   std::optional<std::pair<int64_t, int64_t>>
   tryCounts(FunctionOpInterface function, ArrayRef<int64_t> counts,
-            const ExtractionOptions &extraction) {
+            const ExtractionOptions &extraction, Placement placement) {
     Operation *copy = function->clone();
     auto trial = cast<FunctionOpInterface>(copy);
     std::optional<std::pair<int64_t, int64_t>> result;
-    if (bandSegments(trial, counts, /*remark=*/false).segments &&
+    if (bandSegments(trial, counts, /*remark=*/false, placement).segments &&
         !getVerifierError(trial))
       if (FailureOr<BlockMemoryModel> model =
               buildFunctionMemoryModel(trial, extraction);
@@ -1088,7 +1097,8 @@ struct RowBandsTrainingPass
   SmallVector<int64_t> chooseCounts(FunctionOpInterface function,
                                     unsigned segmentCount, int64_t peakBefore,
                                     int64_t macsBefore,
-                                    const ExtractionOptions &extraction) {
+                                    const ExtractionOptions &extraction,
+                                    Placement placement) {
     SmallVector<int64_t> options = {1};
     for (int64_t count = 2; count <= maxBands; count *= 2)
       options.push_back(count);
@@ -1106,7 +1116,7 @@ struct RowBandsTrainingPass
           SmallVector<int64_t> trial = counts;
           trial[index] = count;
           std::optional<std::pair<int64_t, int64_t>> result =
-              tryCounts(function, trial, extraction);
+              tryCounts(function, trial, extraction, placement);
           if (!result || double(result->second - macsBefore) > macCap)
             continue;
           // A move must save 1% of the peak: smaller savings are not worth
@@ -1135,7 +1145,8 @@ struct RowBandsTrainingPass
   /// segment still reads, when that is why.
   std::optional<std::string> bandSegment(Segment &segment, int64_t bandCount,
                                          std::string &why,
-                                         std::optional<unsigned> &readOutside) {
+                                         std::optional<unsigned> &readOutside,
+                                         Placement placement) {
     const TrainLayer &last = segment.layers.back();
     unsigned n = segment.layers.size();
     Value grad = findOutputGradient(last);
@@ -1297,16 +1308,17 @@ struct RowBandsTrainingPass
           emitForwardBand(forwardEmitter, segment, band).outputs.back());
     Value output = forwardEmitter.concat(outputs, 1);
 
-    // The backward, band by band, once the output gradient exists; later,
-    // where the program's backward of the segment began (its first op
-    // after the output gradient), when the output dies by then: the
-    // generator computes the next layer's filter gradient, which reads the
-    // output, between the two.
+    // The backward, band by band, once the output gradient exists; with
+    // Placement::Late, where the program's backward of the segment began
+    // (its first op after the output gradient), when the output dies by
+    // then: the generator computes the next layer's filter gradient, which
+    // reads the output, between the two.
     Operation *after = output.getDefiningOp();
     if (Operation *def = grad.getDefiningOp())
       if (after->isBeforeInBlock(def))
         after = def;
-    for (Operation *op = after->getNextNode(); op; op = op->getNextNode()) {
+    for (Operation *op = after->getNextNode();
+         op && placement == Placement::Late; op = op->getNextNode()) {
       if (!dying.contains(op))
         continue;
       Operation *began = op->getPrevNode();
@@ -1412,9 +1424,26 @@ struct RowBandsTrainingPass
     if (segmentCount == 0)
       return;
     SmallVector<int64_t> counts(segmentCount, bands);
-    if (bands == 0)
-      counts = chooseCounts(function, segmentCount, choicePeak(model->graph),
-                            macsBefore, extraction);
+    Placement placement = Placement::Late;
+    if (bands == 0) {
+      // Where the backward goes changes what stays live across the next
+      // layer's filter gradient (the output or its gradient): the descent
+      // runs with both placements and keeps the lower peak.
+      int64_t peak = choicePeak(model->graph);
+      int64_t bestPeak = std::numeric_limits<int64_t>::max();
+      for (Placement option : {Placement::Late, Placement::Early}) {
+        SmallVector<int64_t> chosen = chooseCounts(
+            function, segmentCount, peak, macsBefore, extraction, option);
+        std::optional<std::pair<int64_t, int64_t>> result =
+            tryCounts(function, chosen, extraction, option);
+        int64_t chosenPeak = result ? result->first : peak;
+        if (chosenPeak < bestPeak) {
+          bestPeak = chosenPeak;
+          counts = chosen;
+          placement = option;
+        }
+      }
+    }
     if (llvm::all_of(counts, [](int64_t count) { return count < 2; })) {
       // Say why on the unchanged function: band a copy for the remarks.
       Operation *copy = function->clone();
@@ -1438,7 +1467,8 @@ struct RowBandsTrainingPass
       emitRemark(function.getLoc())
           << kPassName << ": " << why << "; the function is left unchanged";
     };
-    BandingOutcome outcome = bandSegments(function, counts, /*remark=*/true);
+    BandingOutcome outcome =
+        bandSegments(function, counts, /*remark=*/true, placement);
     if (!outcome.segments) {
       backup->erase();
       return;

@@ -1,7 +1,8 @@
 //===- RowBandsTraining.cpp - Band convolution chains of a training step --===//
 //
 // LR-CNN's row-centric training in overlap mode, on tosa. A segment
-// (stride-1 convolutions, clamps, tiling max pools and residual adds) runs
+// (convolutions of any stride, clamps, max pools, row crops and residual
+// adds; ResNet: a stage with its strided first block) runs
 // its forward band by band of output rows, so that only its input and output
 // stay live for the backward; the backward recomputes each band's forward
 // and back-propagates the band: weight and bias gradients are summed over

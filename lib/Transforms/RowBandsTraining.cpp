@@ -1048,8 +1048,7 @@ struct RowBandsTrainingPass
              (endAfter(segment, *readOutside) || dropFirstLayer(segment))) {
         why.clear();
         readOutside.reset();
-        text =
-            bandSegment(segment, counts[index], why, readOutside, placement);
+        text = bandSegment(segment, counts[index], why, readOutside, placement);
       }
       if (text) {
         ++outcome.segments;

@@ -1,7 +1,8 @@
 //===- RowBandsTraining.cpp - Band convolution chains of a training step --===//
 //
 // LR-CNN's row-centric training in overlap mode, on tosa. A segment
-// (stride-1 convolutions, clamps, tiling max pools and residual adds) runs
+// (convolutions of any stride, clamps, max pools, row crops and residual
+// adds; ResNet: a stage with its strided first block) runs
 // its forward band by band of output rows, so that only its input and output
 // stay live for the backward; the backward recomputes each band's forward
 // and back-propagates the band: weight and bias gradients are summed over
@@ -20,6 +21,7 @@
 
 #include "PassUtils.h"
 #include "memopt/Rewrite/RowBands.h"
+#include "memopt/Schedule/Scheduler.h"
 #include "memopt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -45,7 +47,7 @@ constexpr llvm::StringLiteral kPassName = "memopt-row-bands-training";
 
 /// One forward op of a segment.
 struct TrainLayer {
-  enum class Kind { Conv, Clamp, MaxPool, Add };
+  enum class Kind { Conv, Clamp, MaxPool, Add, Slice };
   Kind kind;
   Operation *op;
   /// Its rows along H (kernel, stride, top padding, heights).
@@ -60,6 +62,21 @@ struct Segment {
   Value input() const { return inputMap; }
   Value output() const { return layers.back().op->getResult(0); }
 };
+
+/// The values of a `tosa.const_shape`, if `value` is one.
+std::optional<SmallVector<int64_t>> getConstShape(Value value) {
+  auto shapeOp = value.getDefiningOp<tosa::ConstShapeOp>();
+  if (!shapeOp)
+    return std::nullopt;
+  return llvm::to_vector(shapeOp.getValues().getValues<int64_t>());
+}
+
+/// Whether a max pool's windows tile its input (kernel = stride, no
+/// padding: VGG's 2x2/2), whose backward has the generator's tile form.
+bool poolTiles(tosa::MaxPool2dOp pool) {
+  return pool.getKernel() == pool.getStride() &&
+         llvm::all_of(pool.getPad(), [](int64_t p) { return p == 0; });
+}
 
 RankedTensorType getStaticF32Nhwc(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -77,7 +94,8 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
     why = reason.str();
     return failure();
   };
-  if (!isa<tosa::Conv2DOp, tosa::ClampOp, tosa::MaxPool2dOp, tosa::AddOp>(op))
+  if (!isa<tosa::Conv2DOp, tosa::ClampOp, tosa::MaxPool2dOp, tosa::AddOp,
+           tosa::SliceOp>(op))
     return failure();
   RankedTensorType in = getStaticF32Nhwc(op->getOperand(0).getType());
   RankedTensorType out = getStaticF32Nhwc(op->getResult(0).getType());
@@ -94,11 +112,23 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
     layer.kind = TrainLayer::Kind::Add;
     return layer;
   }
+  if (auto slice = dyn_cast<tosa::SliceOp>(op)) {
+    // A crop of rows and columns (the generator's cut of trailing rows a
+    // strided window never reads): along H, kernel 1 and a negative pad.
+    std::optional<SmallVector<int64_t>> start = getConstShape(slice.getStart());
+    if (!start)
+      return failure();
+    if ((*start)[0] != 0 || (*start)[3] != 0 ||
+        in.getDimSize(0) != out.getDimSize(0) ||
+        in.getDimSize(3) != out.getDimSize(3))
+      return fail("it slices the batch or the channels (only crops of rows "
+                  "and columns are banded in training)");
+    layer.kind = TrainLayer::Kind::Slice;
+    layer.rows.padTop = -(*start)[1];
+    return layer;
+  }
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
     ArrayRef<int64_t> stride = conv.getStride(), dilation = conv.getDilation();
-    if (stride[0] != 1 || stride[1] != 1)
-      return fail("stride " + Twine(stride[0]) + "x" + Twine(stride[1]) +
-                  " (only stride 1 is banded in training)");
     if (dilation[0] != 1 || dilation[1] != 1)
       return fail("dilation " + Twine(dilation[0]) + "x" + Twine(dilation[1]) +
                   " (only dilation 1 is banded in training)");
@@ -111,17 +141,15 @@ FailureOr<TrainLayer> describeLayer(Operation *op, std::string &why) {
       return fail("its zero points are not constant zeros");
     layer.kind = TrainLayer::Kind::Conv;
     layer.rows.kernel = weight.getDimSize(1);
+    layer.rows.stride = stride[0];
     layer.rows.padTop = conv.getPad()[0];
     return layer;
   }
   if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
-    ArrayRef<int64_t> kernel = pool.getKernel(), stride = pool.getStride();
-    if (kernel != stride ||
-        llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
-      return fail("its windows do not tile the input (kernel = stride, no "
-                  "padding is what training bands)");
     layer.kind = TrainLayer::Kind::MaxPool;
-    layer.rows.kernel = layer.rows.stride = stride[0];
+    layer.rows.kernel = pool.getKernel()[0];
+    layer.rows.stride = pool.getStride()[0];
+    layer.rows.padTop = pool.getPad()[0];
     return layer;
   }
   return layer;
@@ -172,13 +200,31 @@ public:
     return slice(x, {0, rows.begin - origin, 0, 0},
                  {shape[0], rows.size(), shape[2], shape[3]});
   }
+  /// `x` padded by `pads` (low, high per dimension) with `fill` (a
+  /// tensor<1xf32>; zeros when null); `x` itself when nothing is padded.
+  Value pad(Value x, ArrayRef<int64_t> pads, Value fill = Value()) {
+    if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+      return x;
+    SmallVector<int64_t> shape(shapeOf(x));
+    for (unsigned i = 0; i < shape.size(); ++i)
+      shape[i] += pads[2 * i] + pads[2 * i + 1];
+    return tosa::PadOp::create(b, loc,
+                               RankedTensorType::get(shape, elementType(x)), x,
+                               constShape(pads), fill ? fill : zeroPoint());
+  }
   /// `above` and `below` rows of zeros around an NHWC map.
   Value padRows(Value x, int64_t above, int64_t below) {
-    SmallVector<int64_t> shape(shapeOf(x));
-    shape[1] += above + below;
-    return tosa::PadOp::create(
-        b, loc, RankedTensorType::get(shape, elementType(x)), x,
-        constShape({0, 0, above, below, 0, 0, 0, 0}), zeroPoint());
+    return pad(x, {0, 0, above, below, 0, 0, 0, 0});
+  }
+  /// The generator's `_dilate`: stride - 1 zeros after every row and
+  /// column of an NHWC map.
+  Value dilate(Value g, ArrayRef<int64_t> stride) {
+    if (stride[0] == 1 && stride[1] == 1)
+      return g;
+    ArrayRef<int64_t> s = shapeOf(g);
+    Value t = reshape(g, {s[0], s[1], 1, s[2], 1, s[3]});
+    t = pad(t, {0, 0, 0, 0, 0, stride[0] - 1, 0, 0, 0, stride[1] - 1, 0, 0});
+    return reshape(t, {s[0], s[1] * stride[0], s[2] * stride[1], s[3]});
   }
   Value reshape(Value x, ArrayRef<int64_t> shape) {
     auto type = RankedTensorType::get(shape, elementType(x));
@@ -299,6 +345,49 @@ struct Gradients {
   SmallVector<Value> weights, biases;
 };
 
+/// The input gradient of a max pool whose windows do not tile its input,
+/// as the generator's `_max_pool2d` emits it: the input padded with the
+/// lowest value (room for every window offset), the gradient sent to the
+/// first maximum of each window one window offset at a time, each part
+/// dilated and padded to the padded input, summed, cropped. `padsH`: the
+/// pool's padding along H in this run.
+Value emitPoolBackward(Emitter &e, tosa::MaxPool2dOp pool,
+                       std::pair<int64_t, int64_t> padsH, Value x, Value y,
+                       Value g) {
+  ArrayRef<int64_t> xs = Emitter::shapeOf(x), ys = Emitter::shapeOf(y);
+  ArrayRef<int64_t> kernel = pool.getKernel(), stride = pool.getStride();
+  SmallVector<int64_t> pad = {padsH.first, padsH.second, pool.getPad()[2],
+                              pool.getPad()[3]};
+  int64_t n = xs[0], c = xs[3], oh = ys[1], ow = ys[2];
+  int64_t kh = kernel[0], kw = kernel[1], sh = stride[0], sw = stride[1];
+  Value xp =
+      e.pad(x, {0, 0, pad[0], pad[1] + sh - 1, pad[2], pad[3] + sw - 1, 0, 0},
+            e.splat({1}, -std::numeric_limits<float>::max()));
+  Value zero = e.scalar(0.0f, 4);
+  Value taken, total;
+  for (int64_t ky = 0; ky < kh; ++ky)
+    for (int64_t kx = 0; kx < kw; ++kx) {
+      Value window = e.slice(xp, {0, ky, kx, 0}, {n, oh * sh, ow * sw, c});
+      if (sh > 1 || sw > 1) {
+        window = e.reshape(window, {n, oh, sh, ow, sw, c});
+        window = e.slice(window, {0, 0, 0, 0, 0, 0}, {n, oh, 1, ow, 1, c});
+        window = e.reshape(window, {n, oh, ow, c});
+      }
+      Value hit = e.equal(window, y);
+      Value first = hit;
+      if (!taken) {
+        taken = hit;
+      } else {
+        first = e.logicalAnd(hit, e.logicalNot(taken));
+        taken = e.logicalOr(taken, hit);
+      }
+      Value part = e.dilate(e.select(first, g, zero), stride);
+      part = e.pad(part, {0, 0, ky, kh - 1 - ky, kx, kw - 1 - kx, 0, 0});
+      total = total ? e.add(total, part) : part;
+    }
+  return e.slice(total, {0, pad[0], pad[2], 0}, xs);
+}
+
 /// Emits the backward of `segment` for output gradient `grad` over the
 /// forward run `forward`, op by op as the generator's Backward does
 /// (conv2d: input gradient by a stride-1 convolution with the flipped,
@@ -354,24 +443,50 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
       flow(index, 0, e.select(mask, g, e.scalar(0.0f, 4)));
       break;
     }
+    case TrainLayer::Kind::Slice: {
+      // The generator's slice backward: g padded back with zeros.
+      ArrayRef<int64_t> xs = Emitter::shapeOf(x), ys = Emitter::shapeOf(y);
+      SmallVector<int64_t> start =
+          *getConstShape(y.getDefiningOp<tosa::SliceOp>().getStart());
+      SmallVector<int64_t> pads;
+      for (unsigned i = 0; i < 4; ++i) {
+        pads.push_back(start[i]);
+        pads.push_back(xs[i] - start[i] - ys[i]);
+      }
+      flow(index, 0, e.pad(g, pads));
+      break;
+    }
     case TrainLayer::Kind::Conv: {
       auto conv = cast<tosa::Conv2DOp>(layer.op);
       Value w = conv.getWeight();
       ArrayRef<int64_t> filter = Emitter::shapeOf(w);
-      ArrayRef<int64_t> pad = conv.getPad();
+      ArrayRef<int64_t> pad = conv.getPad(), stride = conv.getStride();
       SmallVector<int64_t> bandPad = {forward.padsH[index].first,
                                       forward.padsH[index].second, pad[2],
                                       pad[3]};
       if (wantInput) {
+        // The generator's `_spread`: a stride-1 convolution of the dilated
+        // gradient, its unread trailing rows and columns cropped.
         Value flipped = e.reverse(e.reverse(e.transpose3120(w), 1), 2);
+        Value dilated = e.dilate(g, stride);
         SmallVector<int64_t> spread;
         for (unsigned i = 0; i < 4; ++i)
-          spread.push_back(filter[1 + i / 2] - 1 - bandPad[i]);
+          spread.push_back(filter[1 + i / 2] - 1 - bandPad[i] -
+                           (i % 2 ? stride[i / 2] - 1 : 0));
+        if (spread[1] < 0 || spread[3] < 0) {
+          ArrayRef<int64_t> ds = Emitter::shapeOf(dilated);
+          dilated = e.slice(dilated, {0, 0, 0, 0},
+                            {ds[0], ds[1] + std::min<int64_t>(spread[1], 0),
+                             ds[2] + std::min<int64_t>(spread[3], 0), ds[3]});
+          spread[1] = std::max<int64_t>(spread[1], 0);
+          spread[3] = std::max<int64_t>(spread[3], 0);
+        }
         flow(index, 0,
-             e.conv2d(g, flipped, e.zeroPoint(), spread, {1, 1}, {1, 1}));
+             e.conv2d(dilated, flipped, e.zeroPoint(), spread, {1, 1}, {1, 1}));
       }
+      // Stride and dilation swapped, as the generator does.
       Value gw = e.conv2d(e.transpose3120(x), e.transpose3120(g), e.zeroPoint(),
-                          bandPad, {1, 1}, {1, 1});
+                          bandPad, {1, 1}, stride);
       grads.weights[index] = e.transpose3120(gw);
       Value sum = g;
       for (unsigned axis = 0; axis < 3; ++axis)
@@ -382,6 +497,12 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
     case TrainLayer::Kind::MaxPool: {
       if (!wantInput)
         break;
+      auto pool = cast<tosa::MaxPool2dOp>(layer.op);
+      if (!poolTiles(pool)) {
+        flow(index, 0,
+             emitPoolBackward(e, pool, forward.padsH[index], x, y, g));
+        break;
+      }
       ArrayRef<int64_t> xs = Emitter::shapeOf(x), ys = Emitter::shapeOf(y);
       int64_t kh = layer.rows.kernel;
       int64_t kw = xs[2] / ys[2];
@@ -434,7 +555,8 @@ std::optional<BandPlan> planBand(const Segment &segment, const BandRows &rows) {
     RowRange inMap = needed.clamp(layer.rows.inputHeight);
     int64_t padTop = inMap.begin - needed.begin;
     int64_t padBottom = needed.end - inMap.end;
-    if ((padTop || padBottom) && layer.kind != TrainLayer::Kind::Conv)
+    if ((padTop || padBottom) && layer.kind != TrainLayer::Kind::Conv &&
+        layer.kind != TrainLayer::Kind::MaxPool)
       return std::nullopt;
     plan.padsH.push_back({padTop, padBottom});
     plan.cut.emplace_back();
@@ -472,21 +594,51 @@ ForwardValues emitForwardBand(Emitter &e, const Segment &segment,
       band.inputs.back().push_back(e.sliceRows(
           produced, rowsOf.begin, {rowsOf.begin + above, rowsOf.end - below}));
     }
-    Operation *clone = e.b.clone(*layer.op);
-    for (auto [operand, read] : llvm::enumerate(band.inputs.back()))
-      clone->setOperand(operand, read);
     auto type = cast<RankedTensorType>(layer.op->getResult(0).getType());
     SmallVector<int64_t> shape(type.getShape());
     shape[1] = rows.layerRows[index].size();
+    // A slice's band: its input holds exactly the rows it keeps.
+    Value sliceStart, sliceSize;
+    if (auto slice = dyn_cast<tosa::SliceOp>(layer.op)) {
+      SmallVector<int64_t> start = *getConstShape(slice.getStart());
+      start[1] = 0;
+      sliceStart = e.constShape(start);
+      sliceSize = e.constShape(shape);
+    }
+    Operation *clone = e.b.clone(*layer.op);
+    for (auto [operand, read] : llvm::enumerate(band.inputs.back()))
+      clone->setOperand(operand, read);
     clone->getResult(0).setType(type.clone(shape));
-    if (auto conv = dyn_cast<tosa::Conv2DOp>(clone)) {
-      ArrayRef<int64_t> pad = conv.getPad();
-      conv.setPadAttr(e.b.getDenseI64ArrayAttr(
-          {plan.padsH[index].first, plan.padsH[index].second, pad[2], pad[3]}));
+    auto bandPad = [&](ArrayRef<int64_t> pad) {
+      return e.b.getDenseI64ArrayAttr(
+          {plan.padsH[index].first, plan.padsH[index].second, pad[2], pad[3]});
+    };
+    if (auto conv = dyn_cast<tosa::Conv2DOp>(clone))
+      conv.setPadAttr(bandPad(conv.getPad()));
+    if (auto pool = dyn_cast<tosa::MaxPool2dOp>(clone))
+      pool.setPadAttr(bandPad(pool.getPad()));
+    if (auto slice = dyn_cast<tosa::SliceOp>(clone)) {
+      slice.getStartMutable().assign(sliceStart);
+      slice.getSizeMutable().assign(sliceSize);
     }
     band.outputs.push_back(clone->getResult(0));
   }
   return band;
+}
+
+/// Adds the gradients the program's filter gradients of `conv` read:
+/// conv2d(transpose(x), transpose(grad)).
+void addFilterGradientOperands(Operation *conv, llvm::SetVector<Value> &found) {
+  for (Operation *user : conv->getOperand(0).getUsers()) {
+    if (!isa<tosa::TransposeOp>(user))
+      continue;
+    for (Operation *gradOp : user->getUsers())
+      if (auto gradConv = dyn_cast<tosa::Conv2DOp>(gradOp))
+        if (gradConv.getInput() == user->getResult(0))
+          if (auto transpose =
+                  gradConv.getWeight().getDefiningOp<tosa::TransposeOp>())
+            found.insert(transpose.getInput1());
+  }
 }
 
 /// The output gradient the program's backward feeds into the segment's
@@ -512,7 +664,13 @@ Value findOutputGradient(const TrainLayer &last) {
     }
     break;
   case TrainLayer::Kind::MaxPool:
-    // select(equal(window, reshape(y)), reshape(grad), 0)
+    // Windows that do not tile: select(equal(window, y), grad, 0).
+    for (Operation *user : y.getUsers())
+      if (isa<tosa::EqualOp>(user) && user->getOperand(1) == y)
+        for (Operation *selectOp : user->getUsers())
+          if (auto select = dyn_cast<tosa::SelectOp>(selectOp))
+            found.insert(select.getOnTrue());
+    // Tiles: select(equal(window, reshape(y)), reshape(grad), 0).
     for (Operation *user : y.getUsers()) {
       if (!isa<tosa::ReshapeOp>(user))
         continue;
@@ -527,20 +685,18 @@ Value findOutputGradient(const TrainLayer &last) {
     }
     break;
   case TrainLayer::Kind::Conv:
-    // conv2d(transpose(x), transpose(grad)): the filter gradient.
-    for (Operation *user : last.op->getOperand(0).getUsers()) {
-      if (!isa<tosa::TransposeOp>(user))
-        continue;
-      for (Operation *convOp : user->getUsers())
-        if (auto conv = dyn_cast<tosa::Conv2DOp>(convOp))
-          if (conv.getInput() == user->getResult(0))
-            if (auto transpose =
-                    conv.getWeight().getDefiningOp<tosa::TransposeOp>())
-              found.insert(transpose.getInput1());
-    }
+    addFilterGradientOperands(last.op, found);
     break;
   case TrainLayer::Kind::Add:
-    // Its backward emits no op: the gradient passes to both operands.
+    // Its backward emits no op: the gradient passes to both operands, so
+    // it is the one their convolutions' filter gradients read.
+    for (Value operand : last.op->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && isa<tosa::Conv2DOp>(def))
+        addFilterGradientOperands(def, found);
+    break;
+  case TrainLayer::Kind::Slice:
+    // Its backward pads the gradient: found from the next op's only.
     break;
   }
   if (found.size() != 1)
@@ -609,9 +765,8 @@ matchOps(ArrayRef<Operation *> mine,
 /// be a layer (and so would continue a forward chain).
 bool readsForwardMap(Operation &op) {
   Operation *def = op.getOperand(0).getDefiningOp();
-  return !def ||
-         isa<tosa::Conv2DOp, tosa::ClampOp, tosa::MaxPool2dOp, tosa::AddOp>(
-             def);
+  return !def || isa<tosa::Conv2DOp, tosa::ClampOp, tosa::MaxPool2dOp,
+                     tosa::AddOp, tosa::SliceOp>(def);
 }
 
 /// The last layer before the output whose map an op outside the segment
@@ -625,7 +780,7 @@ std::optional<unsigned> lastMapReadForward(const Segment &segment) {
     for (Operation *user : segment.layers[index].op->getUsers())
       if (!layerOps.contains(user) &&
           !isa<tosa::TransposeOp, tosa::GreaterOp, tosa::ReshapeOp,
-               tosa::EqualOp>(user))
+               tosa::EqualOp, tosa::PadOp>(user))
         return index;
   return std::nullopt;
 }
@@ -640,6 +795,12 @@ int64_t countConvMacs(FunctionOpInterface function) {
   });
   return macs;
 }
+
+/// Where a segment's banded backward goes: right after its output
+/// gradient, or where the program's backward of the segment began (after
+/// the ops between them, such as the next layer's filter gradient) when the
+/// segment's output dies by then.
+enum class Placement { Early, Late };
 
 /// What banding the segments of a function did.
 struct BandingOutcome {
@@ -663,6 +824,14 @@ struct RowBandsTrainingPass
              "must be positive";
       return signalPassFailure();
     }
+    if (chooseOn != "input") {
+      // The scheduler's work limits keep the choice deterministic; the
+      // time limit is only a safety net.
+      choiceSchedule = parseSchedulePassOptions(getOperation(), kPassName,
+                                                chooseOn, /*timeLimit=*/10);
+      if (!choiceSchedule)
+        return signalPassFailure();
+    }
     ExtractionOptions extraction = makeExtractionOptions(pureDialects);
     if (failed(
             forEachFunction(getOperation(), [&](FunctionOpInterface function) {
@@ -672,9 +841,14 @@ struct RowBandsTrainingPass
       signalPassFailure();
   }
 
+  /// The scheduler whose peak band counts are chosen on; none: the input
+  /// order's.
+  std::optional<ScheduleOptions> choiceSchedule;
+
   /// The segments of the function's body: ops that read one map from
-  /// outside and each other's maps, cut after every max pool; ops that
-  /// look like layers but cannot be banded get a remark.
+  /// outside and each other's maps, cut after every max pool whose windows
+  /// tile its input and before each stage (splitStages); ops that look
+  /// like layers but cannot be banded get a remark.
   static SmallVector<Segment> findSegments(Block &block, bool remark) {
     SmallVector<Segment> segments;
     DenseMap<Value, unsigned> segmentOf;
@@ -701,12 +875,16 @@ struct RowBandsTrainingPass
       if (mixed)
         continue;
       if (!joined) {
-        // A new segment reads one map from outside.
-        if (mapOperands == 2 && op.getOperand(0) != op.getOperand(1))
+        // A new segment reads one map from outside (not through a crop:
+        // the backward crops dilated gradients).
+        if ((mapOperands == 2 && op.getOperand(0) != op.getOperand(1)) ||
+            layer->kind == TrainLayer::Kind::Slice)
           continue;
         joined = segments.size();
         segments.emplace_back();
         segments.back().inputMap = op.getOperand(0);
+        // Other readers of the input join it (a shortcut path).
+        segmentOf[op.getOperand(0)] = *joined;
       }
       Segment &segment = segments[*joined];
       DenseMap<Operation *, int> indexOf;
@@ -728,22 +906,84 @@ struct RowBandsTrainingPass
       if (!reads)
         continue;
       segment.layers.push_back(*layer);
-      if (layer->kind != TrainLayer::Kind::MaxPool) {
+      auto pool = dyn_cast<tosa::MaxPool2dOp>(&op);
+      if (!pool || !poolTiles(pool)) {
         segmentOf[op.getResult(0)] = *joined;
         continue;
       }
       for (const TrainLayer &member : segment.layers)
         segmentOf.erase(member.op->getResult(0));
+      segmentOf.erase(segment.inputMap);
     }
-    // A segment needs a map inside it to save.
+    // A segment needs a map inside it to save: one layer reads another's
+    // (not only the input, as the backward's convolutions of one gradient
+    // do), and a convolution.
+    auto readsInside = [](const TrainLayer &layer) {
+      return llvm::any_of(layer.rows.inputs, [](int s) { return s >= 0; });
+    };
+    auto isConv = [](const TrainLayer &layer) {
+      return layer.kind == TrainLayer::Kind::Conv;
+    };
     SmallVector<Segment> kept;
-    for (Segment &segment : segments)
-      if (segment.layers.size() >= 2 &&
-          llvm::any_of(segment.layers, [](const TrainLayer &layer) {
-            return layer.kind == TrainLayer::Kind::Conv;
-          }))
-        kept.push_back(std::move(segment));
+    for (Segment &whole : segments)
+      for (Segment &segment : splitStages(std::move(whole)))
+        if (llvm::any_of(segment.layers, readsInside) &&
+            llvm::any_of(segment.layers, isConv))
+          kept.push_back(std::move(segment));
     return kept;
+  }
+
+  /// Cuts `segment` into stages: at each map that every later layer reads
+  /// through (no shortcut around it) and after which the maps shrink
+  /// before the next such map (a strided block follows), once the part
+  /// before it holds a residual add. ResNet: the stem, its max pool and
+  /// the first stage, then one segment per stage with its strided first
+  /// block; halos stay those of one stage.
+  static SmallVector<Segment> splitStages(Segment segment) {
+    unsigned n = segment.layers.size();
+    // through[i]: no layer after i reads a map before i's.
+    SmallVector<bool> through(n, false);
+    int lowest = n;
+    for (unsigned i = n; i-- > 0;) {
+      through[i] = lowest >= int(i);
+      for (int source : segment.layers[i].rows.inputs)
+        lowest = std::min(lowest, source);
+    }
+    SmallVector<Segment> pieces;
+    unsigned start = 0;
+    bool hasAdd = false;
+    for (unsigned i = 0; i + 1 < n; ++i) {
+      hasAdd |= segment.layers[i].kind == TrainLayer::Kind::Add;
+      if (!through[i] || !hasAdd)
+        continue;
+      unsigned next = i + 1;
+      while (next + 1 < n && !through[next])
+        ++next;
+      if (segment.layers[next].rows.outputHeight >=
+          segment.layers[i].rows.outputHeight)
+        continue;
+      Segment piece;
+      piece.inputMap = start == 0 ? segment.inputMap
+                                  : segment.layers[start - 1].op->getResult(0);
+      for (unsigned j = start; j <= i; ++j) {
+        piece.layers.push_back(segment.layers[j]);
+        for (int &source : piece.layers.back().rows.inputs)
+          source = source < int(start) ? -1 : source - int(start);
+      }
+      pieces.push_back(std::move(piece));
+      start = i + 1;
+      hasAdd = false;
+    }
+    Segment last;
+    last.inputMap = start == 0 ? segment.inputMap
+                               : segment.layers[start - 1].op->getResult(0);
+    for (unsigned j = start; j < n; ++j) {
+      last.layers.push_back(segment.layers[j]);
+      for (int &source : last.layers.back().rows.inputs)
+        source = source < int(start) ? -1 : source - int(start);
+    }
+    pieces.push_back(std::move(last));
+    return pieces;
   }
 
   /// Ends `segment` after layer `last` (its map becomes the output), if
@@ -781,10 +1021,12 @@ struct RowBandsTrainingPass
   }
 
   /// Bands segment i of `function` (findSegments order) into `counts[i]`
-  /// bands (1: unbanded). Segments it cannot band are left as they were
-  /// (with a remark when `remark`).
+  /// bands (1: unbanded), the backward of each placed as `placement` says.
+  /// Segments it cannot band are left as they were (with a remark when
+  /// `remark`).
   BandingOutcome bandSegments(FunctionOpInterface function,
-                              ArrayRef<int64_t> counts, bool remark) {
+                              ArrayRef<int64_t> counts, bool remark,
+                              Placement placement = Placement::Late) {
     BandingOutcome outcome;
     Block &block = function.getFunctionBody().front();
     SmallVector<Segment> segments = findSegments(block, /*remark=*/false);
@@ -797,7 +1039,7 @@ struct RowBandsTrainingPass
       std::string why;
       std::optional<unsigned> readOutside;
       std::optional<std::string> text =
-          bandSegment(segment, counts[index], why, readOutside);
+          bandSegment(segment, counts[index], why, readOutside, placement);
       // A map read outside (by a branch the segment does not hold, or
       // the first layer's input gradient summed with another one) keeps
       // the segment's maps: retry with that map as the output, else
@@ -806,7 +1048,7 @@ struct RowBandsTrainingPass
              (endAfter(segment, *readOutside) || dropFirstLayer(segment))) {
         why.clear();
         readOutside.reset();
-        text = bandSegment(segment, counts[index], why, readOutside);
+        text = bandSegment(segment, counts[index], why, readOutside, placement);
       }
       if (text) {
         ++outcome.segments;
@@ -825,20 +1067,26 @@ struct RowBandsTrainingPass
   /// the result does not verify or cannot be modelled.
   std::optional<std::pair<int64_t, int64_t>>
   tryCounts(FunctionOpInterface function, ArrayRef<int64_t> counts,
-            const ExtractionOptions &extraction) {
+            const ExtractionOptions &extraction, Placement placement) {
     Operation *copy = function->clone();
     auto trial = cast<FunctionOpInterface>(copy);
     std::optional<std::pair<int64_t, int64_t>> result;
-    if (bandSegments(trial, counts, /*remark=*/false).segments &&
+    if (bandSegments(trial, counts, /*remark=*/false, placement).segments &&
         !getVerifierError(trial))
       if (FailureOr<BlockMemoryModel> model =
               buildFunctionMemoryModel(trial, extraction);
           succeeded(model))
-        result = {
-            computeProfile(model->graph, inputOrder(model->graph)).peakBytes,
-            countConvMacs(trial)};
+        result = {choicePeak(model->graph), countConvMacs(trial)};
     copy->erase();
     return result;
+  }
+
+  /// The peak band counts are chosen on: of the input order, or of the
+  /// order `choose-on`'s scheduler finds (never above the input order's).
+  int64_t choicePeak(const MemoryGraph &graph) const {
+    if (!choiceSchedule)
+      return computeProfile(graph, inputOrder(graph)).peakBytes;
+    return scheduleForMemory(graph, *choiceSchedule).peakBytes;
   }
 
   /// Band counts per segment by descent from all unbanded: each round
@@ -849,7 +1097,8 @@ struct RowBandsTrainingPass
   SmallVector<int64_t> chooseCounts(FunctionOpInterface function,
                                     unsigned segmentCount, int64_t peakBefore,
                                     int64_t macsBefore,
-                                    const ExtractionOptions &extraction) {
+                                    const ExtractionOptions &extraction,
+                                    Placement placement) {
     SmallVector<int64_t> options = {1};
     for (int64_t count = 2; count <= maxBands; count *= 2)
       options.push_back(count);
@@ -867,7 +1116,7 @@ struct RowBandsTrainingPass
           SmallVector<int64_t> trial = counts;
           trial[index] = count;
           std::optional<std::pair<int64_t, int64_t>> result =
-              tryCounts(function, trial, extraction);
+              tryCounts(function, trial, extraction, placement);
           if (!result || double(result->second - macsBefore) > macCap)
             continue;
           // A move must save 1% of the peak: smaller savings are not worth
@@ -896,7 +1145,8 @@ struct RowBandsTrainingPass
   /// segment still reads, when that is why.
   std::optional<std::string> bandSegment(Segment &segment, int64_t bandCount,
                                          std::string &why,
-                                         std::optional<unsigned> &readOutside) {
+                                         std::optional<unsigned> &readOutside,
+                                         Placement placement) {
     const TrainLayer &last = segment.layers.back();
     unsigned n = segment.layers.size();
     Value grad = findOutputGradient(last);
@@ -941,6 +1191,10 @@ struct RowBandsTrainingPass
       if (auto conv = dyn_cast<tosa::Conv2DOp>(layer.op)) {
         padTop = conv.getPad()[0];
         padBottom = conv.getPad()[1];
+      }
+      if (auto pool = dyn_cast<tosa::MaxPool2dOp>(layer.op)) {
+        padTop = pool.getPad()[0];
+        padBottom = pool.getPad()[1];
       }
       whole.padsH.push_back({padTop, padBottom});
     }
@@ -1054,11 +1308,27 @@ struct RowBandsTrainingPass
           emitForwardBand(forwardEmitter, segment, band).outputs.back());
     Value output = forwardEmitter.concat(outputs, 1);
 
-    // The backward, band by band, once the output gradient exists.
+    // The backward, band by band, once the output gradient exists; with
+    // Placement::Late, where the program's backward of the segment began
+    // (its first op after the output gradient), when the output dies by
+    // then: the generator computes the next layer's filter gradient, which
+    // reads the output, between the two.
     Operation *after = output.getDefiningOp();
     if (Operation *def = grad.getDefiningOp())
       if (after->isBeforeInBlock(def))
         after = def;
+    for (Operation *op = after->getNextNode();
+         op && placement == Placement::Late; op = op->getNextNode()) {
+      if (!dying.contains(op))
+        continue;
+      Operation *began = op->getPrevNode();
+      if (llvm::all_of(segment.output().getUsers(), [&](Operation *user) {
+            return dying.contains(user) || user == began ||
+                   user->isBeforeInBlock(began);
+          }))
+        after = began;
+      break;
+    }
     builder.setInsertionPointAfter(after);
     Emitter backwardEmitter(builder, last.op->getLoc());
     Emitter &e = backwardEmitter;
@@ -1154,9 +1424,26 @@ struct RowBandsTrainingPass
     if (segmentCount == 0)
       return;
     SmallVector<int64_t> counts(segmentCount, bands);
-    if (bands == 0)
-      counts = chooseCounts(function, segmentCount, peakBefore, macsBefore,
-                            extraction);
+    Placement placement = Placement::Late;
+    if (bands == 0) {
+      // Where the backward goes changes what stays live across the next
+      // layer's filter gradient (the output or its gradient): the descent
+      // runs with both placements and keeps the lower peak.
+      int64_t peak = choicePeak(model->graph);
+      int64_t bestPeak = std::numeric_limits<int64_t>::max();
+      for (Placement option : {Placement::Late, Placement::Early}) {
+        SmallVector<int64_t> chosen = chooseCounts(
+            function, segmentCount, peak, macsBefore, extraction, option);
+        std::optional<std::pair<int64_t, int64_t>> result =
+            tryCounts(function, chosen, extraction, option);
+        int64_t chosenPeak = result ? result->first : peak;
+        if (chosenPeak < bestPeak) {
+          bestPeak = chosenPeak;
+          counts = chosen;
+          placement = option;
+        }
+      }
+    }
     if (llvm::all_of(counts, [](int64_t count) { return count < 2; })) {
       // Say why on the unchanged function: band a copy for the remarks.
       Operation *copy = function->clone();
@@ -1180,7 +1467,8 @@ struct RowBandsTrainingPass
       emitRemark(function.getLoc())
           << kPassName << ": " << why << "; the function is left unchanged";
     };
-    BandingOutcome outcome = bandSegments(function, counts, /*remark=*/true);
+    BandingOutcome outcome =
+        bandSegments(function, counts, /*remark=*/true, placement);
     if (!outcome.segments) {
       backup->erase();
       return;

@@ -3,6 +3,7 @@
 // RUN: not memopt-opt %s --split-input-file --memopt-row-bands-training=bands=-1 2>&1 | FileCheck %s --check-prefix=ERR
 // RUN: not memopt-opt %s --split-input-file --memopt-row-bands-training=max-bands=0 2>&1 | FileCheck %s --check-prefix=ERR
 // RUN: not memopt-opt %s --split-input-file --memopt-row-bands-training=max-added-compute=-1 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: not memopt-opt %s --split-input-file --memopt-row-bands-training=choose-on=bogus 2>&1 | FileCheck %s --check-prefix=CHOOSE
 
 // Two convolutions with ReLUs and their backward as the model generator
 // emits it (the output gradient %g is an argument). With 2 bands of 4 rows
@@ -11,6 +12,7 @@
 // full maps) is gone, the band gradients are added.
 
 // ERR: error: memopt-row-bands-training: bands and max-added-compute must not be negative and max-bands must be positive
+// CHOOSE: error: memopt-row-bands-training: unknown algorithm 'bogus'; expected input, rpo, list, dfs, lpmf, heuristics, dp, ilp or auto
 // ONE-NOT: tosa.concat
 
 // CHECK-LABEL: func.func @banded

@@ -390,12 +390,13 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
                 "of rows, forward and backward (LR-CNN)";
   let description = [{
     Training, overlap mode, on tosa (the model generator's `--train`
-    programs, before tosa-to-linalg): finds segments of stride-1
-    `tosa.conv2d`, `tosa.clamp` (ReLU, ReLU6), `tosa.max_pool2d` whose
-    windows tile the input (kernel = stride, no padding) and residual
-    `tosa.add`s, reading one map from outside and cut after each max pool,
-    and the backward ops of each segment (its weight, bias and input
-    gradients). It proves the backward is the one it
+    programs, before tosa-to-linalg): finds segments of `tosa.conv2d`
+    (any stride and padding, dilation 1), `tosa.clamp` (ReLU, ReLU6),
+    `tosa.max_pool2d`, crops of rows and columns (`tosa.slice`) and
+    residual `tosa.add`s, reading one map from outside (a shortcut path may
+    read it too), cut after each max pool that tiles its input and into
+    ResNet stages (each with its strided first block), and the backward
+    ops of each segment (its weight, bias and input gradients). It proves the backward is the one it
     knows by building it once at full size from the same values and
     matching every op of it against the program's; then it replaces the
     segment by bands of output rows: the forward runs band by band (only
@@ -407,7 +408,8 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
 
     `bands=` fixes the bands of every segment; by default the pass
     chooses each segment's count (1, 2, 4, ... `max-bands`) by descent on
-    the modelled peak, keeping the added convolution MACs within
+    the modelled peak (of the input order, or of the order `choose-on`'s
+    scheduler finds), keeping the added convolution MACs within
     `max-added-compute` of the function's. A
     segment whose backward is not found or not matched, or whose maps stay
     read elsewhere, is retried shorter, then gets a remark naming the op
@@ -428,6 +430,11 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
     Option<"maxAddedCompute", "max-added-compute", "double", "0.5",
            "Largest added convolution MACs, as a fraction of the function's "
            "(a training step's convolutions are about three forwards)">,
+    Option<"chooseOn", "choose-on", "std::string", "\"input\"",
+           "Order whose peak the band counts minimise: input (the "
+           "program's order) or a memory-schedule algorithm (rpo, list, "
+           "dfs, lpmf, heuristics, dp, ilp, auto): the peak a schedule of "
+           "the banded step reaches">,
   ];
   let dependentDialects = ["mlir::tosa::TosaDialect"];
   let statistics = [

@@ -100,10 +100,12 @@ uint64_t workBudget(const ScheduleOptions &options, unsigned numNodes) {
 ///   order, changes no other step, and their steps hold only what is live
 ///   before the first step.
 /// - Attached nodes depend only on neutral nodes, read no activation, and
-///   their activation results stay live until one reader, their only
-///   successor (a broadcast of a constant, say). Moving one to right before its
-///   reader lowers every step in between by its results, and its own step
-///   there is within the reader's.
+///   their activation results stay live until one reader, a successor that
+///   runs before all their other successors in every order (a broadcast of a
+///   constant, say, or the fill of a destination that a convolution writes
+///   in place and later ops read). Moving one to right before that reader
+///   lowers every step in between by its results, and its own step there is
+///   within the reader's, where all its results are live.
 /// So some optimal order has this form. The searches work on a copy of the
 /// graph with ordering edges that impose it (a chain of the neutral nodes
 /// before every other node, and the reader's other dependences before each
@@ -210,6 +212,28 @@ private:
 };
 } // namespace
 
+/// Whether `node` depends on `ancestor` (a lower id), searching at most
+/// `kMaxDependenceSearch` nodes; past that, the answer is no.
+constexpr unsigned kMaxDependenceSearch = 64;
+static bool dependsOn(const MemoryGraph &graph, unsigned node,
+                      unsigned ancestor) {
+  llvm::SmallVector<unsigned, 16> stack{node};
+  llvm::SmallDenseSet<unsigned, 16> seen{node};
+  while (!stack.empty()) {
+    for (unsigned pred : graph.node(stack.pop_back_val()).preds) {
+      if (pred == ancestor)
+        return true;
+      // Node ids are a topological order: lower ids cannot lead there.
+      if (pred < ancestor || !seen.insert(pred).second)
+        continue;
+      if (seen.size() > kMaxDependenceSearch)
+        return false;
+      stack.push_back(pred);
+    }
+  }
+  return false;
+}
+
 PinnedNodes::PinnedNodes(const MemoryGraph &graph)
     : original(graph), attached(graph.numNodes()),
       isPinned(graph.numNodes(), false) {
@@ -243,8 +267,15 @@ PinnedNodes::PinnedNodes(const MemoryGraph &graph)
       return !graph.isActivation(result) || value.escapes ||
              !value.users.empty();
     });
-    if (node.succs.size() == 1 && keptUntilReader) {
-      attached[node.succs.front()].push_back(nodeId);
+    if (node.succs.empty() || !keptUntilReader)
+      continue;
+    // Node ids are a topological order: only the first successor can run
+    // before all the others in every order.
+    unsigned reader = *llvm::min_element(node.succs);
+    if (llvm::all_of(node.succs, [&](unsigned succ) {
+          return succ == reader || dependsOn(graph, succ, reader);
+        })) {
+      attached[reader].push_back(nodeId);
       isPinned[nodeId] = true;
     }
   }

@@ -99,13 +99,15 @@ uint64_t workBudget(const ScheduleOptions &options, unsigned numNodes) {
 ///   nodes (constants, loads of globals). Running them all first, in input
 ///   order, changes no other step, and their steps hold only what is live
 ///   before the first step.
-/// - Attached nodes depend only on neutral nodes, read no activation, and
-///   their activation results stay live until one reader, a successor that
-///   runs before all their other successors in every order (a broadcast of a
-///   constant, say, or the fill of a destination that a convolution writes
-///   in place and later ops read). Moving one to right before that reader
-///   lowers every step in between by its results, and its own step there is
-///   within the reader's, where all its results are live.
+/// - Attached nodes have a reader, a successor that runs before all their
+///   other successors in every order; their activation results stay live
+///   until it, and so do the activations they read (the reader or a later
+///   node reads them too). Moving one to right before its reader lowers
+///   every step in between by its results and frees nothing sooner, and its
+///   own step there is within the reader's, where all its operands and
+///   results are live. A broadcast of a constant, the fill of a destination
+///   that a convolution writes in place and later ops read, a view that
+///   only later ops read.
 /// So some optimal order has this form. The searches work on a copy of the
 /// graph with ordering edges that impose it (a chain of the neutral nodes
 /// before every other node, and the reader's other dependences before each
@@ -250,35 +252,51 @@ PinnedNodes::PinnedNodes(const MemoryGraph &graph)
   // Node ids are a topological order, so dependences are classified first.
   for (unsigned nodeId = 0; nodeId < graph.numNodes(); ++nodeId) {
     const MemoryGraph::Node &node = graph.node(nodeId);
-    if (readsActivation(node))
-      continue;
     bool definesActivation = llvm::any_of(node.results, [&](unsigned result) {
       return graph.isActivation(result);
     });
-    if (!llvm::all_of(node.preds, [&](unsigned p) { return isNeutral[p]; }))
-      continue;
-    if (!definesActivation) {
+    if (!readsActivation(node) && !definesActivation &&
+        llvm::all_of(node.preds, [&](unsigned p) { return isNeutral[p]; })) {
       isNeutral[nodeId] = isPinned[nodeId] = true;
       neutral.push_back(nodeId);
-      continue;
     }
+  }
+  // Readers are classified before the nodes attached to them, so that no
+  // node is attached to an attached one.
+  for (unsigned nodeId = graph.numNodes(); nodeId-- > 0;) {
+    const MemoryGraph::Node &node = graph.node(nodeId);
+    if (isNeutral[nodeId] || node.succs.empty())
+      continue;
     bool keptUntilReader = llvm::all_of(node.results, [&](unsigned result) {
       const MemoryGraph::Value &value = graph.value(result);
       return !graph.isActivation(result) || value.escapes ||
              !value.users.empty();
     });
-    if (node.succs.empty() || !keptUntilReader)
+    if (!keptUntilReader)
       continue;
     // Node ids are a topological order: only the first successor can run
     // before all the others in every order.
     unsigned reader = *llvm::min_element(node.succs);
-    if (llvm::all_of(node.succs, [&](unsigned succ) {
-          return succ == reader || dependsOn(graph, succ, reader);
-        })) {
+    if (isPinned[reader])
+      continue;
+    auto fromReader = [&](unsigned other) {
+      return other == reader || dependsOn(graph, other, reader);
+    };
+    // The activations it reads stay live until the reader anyway.
+    auto readLater = [&](unsigned operand) {
+      return !graph.isActivation(operand) ||
+             llvm::any_of(graph.value(operand).users, [&](unsigned user) {
+               return user != nodeId && fromReader(user);
+             });
+    };
+    if (llvm::all_of(node.succs, fromReader) &&
+        llvm::all_of(node.operands, readLater)) {
       attached[reader].push_back(nodeId);
       isPinned[nodeId] = true;
     }
   }
+  for (llvm::SmallVector<unsigned, 1> &nodes : attached)
+    llvm::sort(nodes);
   bool anyAttached = llvm::any_of(
       attached, [](llvm::ArrayRef<unsigned> nodes) { return !nodes.empty(); });
   if (neutral.empty() && !anyAttached)

@@ -266,10 +266,10 @@ static int64_t bandWorkingSet(const RowSegment &segment,
   for (unsigned step = 0; step < n; ++step) {
     const RowLayer &layer = segment.layers[step];
     live += change[step];
-    int64_t padded = layer.paddedInputRowBytes > 0
-                         ? layer.inputRowsFor(rows[step]).size() *
-                               layer.paddedInputRowBytes
-                         : 0;
+    int64_t padded =
+        layer.paddedInputRowBytes > 0
+            ? layer.inputRowsFor(rows[step]).size() * layer.paddedInputRowBytes
+            : 0;
     peak = std::max(peak, live + padded);
   }
   return peak;

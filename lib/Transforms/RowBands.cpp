@@ -908,7 +908,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       return false;
     auto refuse = [&](Operation *op, const Twine &why) {
       if (remark)
-        op->emitRemark() << "memopt-row-bands: not banded: " << why;
+        emitRemark(op->getLoc()) << "memopt-row-bands: not banded: " << why;
       return false;
     };
     DenseMap<Operation *, int> layerOf;
@@ -1106,7 +1106,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       if (!refusal)
         continue;
       if (!options.anyMode || boundaryOnly) {
-        row->op->emitRemark()
+        emitRemark(row->op->getLoc())
             << "memopt-row-bands: not banded by boundary passing: " << *refusal;
         return std::nullopt;
       }

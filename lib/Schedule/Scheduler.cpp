@@ -217,6 +217,9 @@ private:
 /// Whether `node` depends on `ancestor` (a lower id), searching at most
 /// `kMaxDependenceSearch` nodes; past that, the answer is no.
 constexpr unsigned kMaxDependenceSearch = 64;
+/// Readers of an operand of a node to attach that are asked whether they
+/// depend on the node's reader.
+constexpr unsigned kMaxLaterReaders = 4;
 static bool dependsOn(const MemoryGraph &graph, unsigned node,
                       unsigned ancestor) {
   llvm::SmallVector<unsigned, 16> stack{node};
@@ -282,12 +285,17 @@ PinnedNodes::PinnedNodes(const MemoryGraph &graph)
     auto fromReader = [&](unsigned other) {
       return other == reader || dependsOn(graph, other, reader);
     };
-    // The activations it reads stay live until the reader anyway.
+    // The activations it reads stay live until the reader anyway: one of
+    // their first readers from the reader on (users are sorted by id; a
+    // value read all over a graph is not searched through) is the reader or
+    // depends on it.
     auto readLater = [&](unsigned operand) {
-      return !graph.isActivation(operand) ||
-             llvm::any_of(graph.value(operand).users, [&](unsigned user) {
-               return user != nodeId && fromReader(user);
-             });
+      if (!graph.isActivation(operand))
+        return true;
+      llvm::ArrayRef<unsigned> users = graph.value(operand).users;
+      users =
+          users.drop_front(llvm::lower_bound(users, reader) - users.begin());
+      return llvm::any_of(users.take_front(kMaxLaterReaders), fromReader);
     };
     if (llvm::all_of(node.succs, fromReader) &&
         llvm::all_of(node.operands, readLater)) {

@@ -252,18 +252,25 @@ static int64_t bandWorkingSet(const RowSegment &segment,
     for (int input : segment.layers[index].inputs)
       if (input >= 0)
         lastReader[input] = index;
-  int64_t peak = 0;
+  // Each layer's band is live from its step through its last reader's:
+  // added at the first, taken off after the last.
+  std::vector<int64_t> change(n + 1, 0);
+  // Layers before the last write bands; the last writes the output.
+  for (unsigned index = 0; index + (withOutput ? 0 : 1) < n; ++index) {
+    int64_t bytes = (rows[index].size() + carried[index]) *
+                    segment.layers[index].outputRowBytes;
+    change[index] += bytes;
+    change[lastReader[index] + 1] -= bytes;
+  }
+  int64_t peak = 0, live = 0;
   for (unsigned step = 0; step < n; ++step) {
     const RowLayer &layer = segment.layers[step];
-    int64_t live = 0;
-    // Layers before the last write bands; the last writes the output.
-    for (unsigned index = 0; index + (withOutput ? 0 : 1) < n; ++index)
-      if (index <= step && step <= lastReader[index])
-        live += (rows[index].size() + carried[index]) *
-                segment.layers[index].outputRowBytes;
-    if (layer.paddedInputRowBytes > 0)
-      live += layer.inputRowsFor(rows[step]).size() * layer.paddedInputRowBytes;
-    peak = std::max(peak, live);
+    live += change[step];
+    int64_t padded =
+        layer.paddedInputRowBytes > 0
+            ? layer.inputRowsFor(rows[step]).size() * layer.paddedInputRowBytes
+            : 0;
+    peak = std::max(peak, live + padded);
   }
   return peak;
 }

@@ -99,11 +99,15 @@ uint64_t workBudget(const ScheduleOptions &options, unsigned numNodes) {
 ///   nodes (constants, loads of globals). Running them all first, in input
 ///   order, changes no other step, and their steps hold only what is live
 ///   before the first step.
-/// - Attached nodes depend only on neutral nodes, read no activation, and
-///   their activation results stay live until one reader, their only
-///   successor (a broadcast of a constant, say). Moving one to right before its
-///   reader lowers every step in between by its results, and its own step
-///   there is within the reader's.
+/// - Attached nodes have a reader, a successor that runs before all their
+///   other successors in every order; their activation results stay live
+///   until it, and so do the activations they read (the reader or a later
+///   node reads them too). Moving one to right before its reader lowers
+///   every step in between by its results and frees nothing sooner, and its
+///   own step there is within the reader's, where all its operands and
+///   results are live. A broadcast of a constant, the fill of a destination
+///   that a convolution writes in place and later ops read, a view that
+///   only later ops read.
 /// So some optimal order has this form. The searches work on a copy of the
 /// graph with ordering edges that impose it (a chain of the neutral nodes
 /// before every other node, and the reader's other dependences before each
@@ -210,6 +214,31 @@ private:
 };
 } // namespace
 
+/// Whether `node` depends on `ancestor` (a lower id), searching at most
+/// `kMaxDependenceSearch` nodes; past that, the answer is no.
+constexpr unsigned kMaxDependenceSearch = 64;
+/// Readers of an operand of a node to attach that are asked whether they
+/// depend on the node's reader.
+constexpr unsigned kMaxLaterReaders = 4;
+static bool dependsOn(const MemoryGraph &graph, unsigned node,
+                      unsigned ancestor) {
+  llvm::SmallVector<unsigned, 16> stack{node};
+  llvm::SmallDenseSet<unsigned, 16> seen{node};
+  while (!stack.empty()) {
+    for (unsigned pred : graph.node(stack.pop_back_val()).preds) {
+      if (pred == ancestor)
+        return true;
+      // Node ids are a topological order: lower ids cannot lead there.
+      if (pred < ancestor || !seen.insert(pred).second)
+        continue;
+      if (seen.size() > kMaxDependenceSearch)
+        return false;
+      stack.push_back(pred);
+    }
+  }
+  return false;
+}
+
 PinnedNodes::PinnedNodes(const MemoryGraph &graph)
     : original(graph), attached(graph.numNodes()),
       isPinned(graph.numNodes(), false) {
@@ -226,28 +255,56 @@ PinnedNodes::PinnedNodes(const MemoryGraph &graph)
   // Node ids are a topological order, so dependences are classified first.
   for (unsigned nodeId = 0; nodeId < graph.numNodes(); ++nodeId) {
     const MemoryGraph::Node &node = graph.node(nodeId);
-    if (readsActivation(node))
-      continue;
     bool definesActivation = llvm::any_of(node.results, [&](unsigned result) {
       return graph.isActivation(result);
     });
-    if (!llvm::all_of(node.preds, [&](unsigned p) { return isNeutral[p]; }))
-      continue;
-    if (!definesActivation) {
+    if (!readsActivation(node) && !definesActivation &&
+        llvm::all_of(node.preds, [&](unsigned p) { return isNeutral[p]; })) {
       isNeutral[nodeId] = isPinned[nodeId] = true;
       neutral.push_back(nodeId);
-      continue;
     }
+  }
+  // Readers are classified before the nodes attached to them, so that no
+  // node is attached to an attached one.
+  for (unsigned nodeId = graph.numNodes(); nodeId-- > 0;) {
+    const MemoryGraph::Node &node = graph.node(nodeId);
+    if (isNeutral[nodeId] || node.succs.empty())
+      continue;
     bool keptUntilReader = llvm::all_of(node.results, [&](unsigned result) {
       const MemoryGraph::Value &value = graph.value(result);
       return !graph.isActivation(result) || value.escapes ||
              !value.users.empty();
     });
-    if (node.succs.size() == 1 && keptUntilReader) {
-      attached[node.succs.front()].push_back(nodeId);
+    if (!keptUntilReader)
+      continue;
+    // Node ids are a topological order: only the first successor can run
+    // before all the others in every order.
+    unsigned reader = *llvm::min_element(node.succs);
+    if (isPinned[reader])
+      continue;
+    auto fromReader = [&](unsigned other) {
+      return other == reader || dependsOn(graph, other, reader);
+    };
+    // The activations it reads stay live until the reader anyway: one of
+    // their first readers from the reader on (users are sorted by id; a
+    // value read all over a graph is not searched through) is the reader or
+    // depends on it.
+    auto readLater = [&](unsigned operand) {
+      if (!graph.isActivation(operand))
+        return true;
+      llvm::ArrayRef<unsigned> users = graph.value(operand).users;
+      users =
+          users.drop_front(llvm::lower_bound(users, reader) - users.begin());
+      return llvm::any_of(users.take_front(kMaxLaterReaders), fromReader);
+    };
+    if (llvm::all_of(node.succs, fromReader) &&
+        llvm::all_of(node.operands, readLater)) {
+      attached[reader].push_back(nodeId);
       isPinned[nodeId] = true;
     }
   }
+  for (llvm::SmallVector<unsigned, 1> &nodes : attached)
+    llvm::sort(nodes);
   bool anyAttached = llvm::any_of(
       attached, [](llvm::ArrayRef<unsigned> nodes) { return !nodes.empty(); });
   if (neutral.empty() && !anyAttached)

@@ -508,9 +508,10 @@ SmallVector<Location> ConcatPartitioner::run() {
       // Concats this pass made are partitioned where they help and left
       // alone where they are smaller than the input's.
       if (fromInput && remark)
-        concat->emitRemark() << "memopt-partition-concat: concat left as it "
-                                "is: "
-                             << *reason;
+        emitRemark(concat->getLoc())
+            << "memopt-partition-concat: concat left as it "
+               "is: "
+            << *reason;
       continue;
     }
     llvm::SetVector<Operation *> users;
@@ -1064,7 +1065,7 @@ struct PartitionConcatPass
     // No schedule of the rewrite can win when its lower bound does not:
     // spare the search (the peak is elsewhere, e.g. in a stem).
     if (!best.schedule) {
-      function->emitRemark()
+      emitRemark(function->getLoc())
           << "memopt-partition-concat: partitioning " << numCandidates
           << " concats would not lower the scheduled peak (" << before.peakBytes
           << " bytes; every order of the rewrite needs at least "
@@ -1072,7 +1073,7 @@ struct PartitionConcatPass
       return success();
     }
     if (onlyIfLower && best.schedule->peakBytes >= before.peakBytes) {
-      InFlightDiagnostic refusal = function->emitRemark();
+      InFlightDiagnostic refusal = emitRemark(function->getLoc());
       refusal << "memopt-partition-concat: partitioning " << numCandidates
               << " concats would not lower the scheduled peak (";
       // A quick order that the rewrite does not beat: memory-schedule may
@@ -1096,7 +1097,7 @@ struct PartitionConcatPass
         return failure();
       for (unsigned index : candidates)
         if (!kept.test(index))
-          inputConcats[index]->emitRemark()
+          emitRemark(inputConcats[index]->getLoc())
               << "memopt-partition-concat: concat left as it is: "
                  "partitioning it does not lower the scheduled peak";
     }
@@ -1170,7 +1171,7 @@ struct PartitionConcatPass
         }));
     for (Location location : removed)
       emitRemark(location) << "memopt-partition-concat: concat partitioned";
-    InFlightDiagnostic summaryRemark = function->emitRemark();
+    InFlightDiagnostic summaryRemark = emitRemark(function->getLoc());
     summaryRemark << "memopt-partition-concat: partitioned " << removed.size()
                   << " concats; scheduled peak " << before.peakBytes;
     if (before.status != ScheduleStatus::Optimal)

@@ -818,14 +818,10 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
   void acceptRunOrParts(Run &run, SmallVector<Run> &accepted) {
     if (run.layers.size() < 2)
       return;
-    MLIRContext *context = run.layers.front()->op->getContext();
+    // Without remarks: a remark on an op prints the op (and verifies it),
+    // which on a whole network's run cost seconds.
     auto checkQuietly = [&](Run &candidate) {
-      if (candidate.layers.size() < 2)
-        return false;
-      ScopedDiagnosticHandler silence(context, [](Diagnostic &diagnostic) {
-        return success(diagnostic.getSeverity() == DiagnosticSeverity::Remark);
-      });
-      return checkRun(candidate);
+      return checkRun(candidate, /*remark=*/false);
     };
     if (checkQuietly(run)) {
       accepted.push_back(std::move(run));
@@ -850,7 +846,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     if (kept)
       return;
     run.input = Value();
-    checkRun(run);
+    checkRun(run, /*remark=*/true);
   }
 
   /// The parts of `run` connected by maps that only one op reads (inits go
@@ -906,10 +902,16 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
   }
 
   /// Fills in the layers' inputs; refuses, with a remark naming the op, a
-  /// run with several outputs or inputs or an init read as rows.
-  bool checkRun(Run &run) {
+  /// run with several outputs or inputs or an init read as rows (the
+  /// remark only with `remark`).
+  bool checkRun(Run &run, bool remark) {
     if (run.layers.size() < 2)
       return false;
+    auto refuse = [&](Operation *op, const Twine &why) {
+      if (remark)
+        emitRemark(op->getLoc()) << "memopt-row-bands: not banded: " << why;
+      return false;
+    };
     DenseMap<Operation *, int> layerOf;
     for (auto [index, row] : llvm::enumerate(run.layers))
       layerOf[row->op] = index;
@@ -930,16 +932,13 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
           continue;
         }
         if (def && members.contains(def)) {
-          row->op->emitRemark()
-              << "memopt-row-bands: not banded: it reads the rows of "
-              << def->getName() << ", which only initialises a destination";
-          return false;
+          return refuse(row->op, "it reads the rows of " +
+                                     def->getName().getStringRef() +
+                                     ", which only initialises a destination");
         }
         if (run.input && run.input != operand) {
-          row->op->emitRemark()
-              << "memopt-row-bands: not banded: this chain reads two feature "
-                 "maps from outside it";
-          return false;
+          return refuse(row->op,
+                        "this chain reads two feature maps from outside it");
         }
         run.input = operand;
         row->layer.inputs.push_back(-1);
@@ -957,13 +956,11 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       for (Operation *user : row->op->getUsers()) {
         if (members.contains(user))
           continue;
-        if (!isCutPoint(layers, index)) {
-          row->op->emitRemark()
-              << "memopt-row-bands: not banded: its rows are also read by "
-              << user->getName()
-              << " outside the chain, where other maps of the chain are live";
-          return false;
-        }
+        if (!isCutPoint(layers, index))
+          return refuse(row->op, "its rows are also read by " +
+                                     user->getName().getStringRef() +
+                                     " outside the chain, where other maps "
+                                     "of the chain are live");
         run.mustEnd[index] = true;
       }
     }
@@ -972,10 +969,8 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
     RowSegment segment;
     for (RowOp *row : run.layers)
       segment.layers.push_back(row->layer);
-    if (std::optional<std::string> problem = segment.check()) {
-      last->emitRemark() << "memopt-row-bands: not banded: " << *problem;
-      return false;
-    }
+    if (std::optional<std::string> problem = segment.check())
+      return refuse(last, *problem);
     return true;
   }
 
@@ -1130,7 +1125,7 @@ struct RowBandsPass : public memopt::impl::MemOptRowBandsBase<RowBandsPass> {
       if (!refusal)
         continue;
       if (!options.anyMode || boundaryOnly) {
-        row->op->emitRemark()
+        emitRemark(row->op->getLoc())
             << "memopt-row-bands: not banded by boundary passing: " << *refusal;
         return std::nullopt;
       }

@@ -73,3 +73,46 @@ func.func @store_through_view(%x: f32) -> f32 {
   memref.dealloc %other : memref<1024xf32>
   return %s : f32
 }
+
+// -----
+
+// Each matmul writes into the buffer of its bias broadcast, which the ReLU
+// after it reads too: the broadcasts have two successors, but the matmul
+// runs before the ReLU in every order, so each broadcast is attached to its
+// matmul and no longer rules out the cuts between the layers (10 segments,
+// all settled).
+// CHECK-LABEL: func.func @bias_chain
+// CHECK-SAME: peak_bytes = 32768
+// CHECK-SAME: status = optimal
+// CHECK-SAME: segments = 10, optimal_segments = 10
+#row = affine_map<(d0, d1) -> (d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @bias_chain(%x: tensor<64x64xf32>, %b: tensor<64xf32>) -> tensor<64x64xf32> {
+  %e0 = tensor.empty() : tensor<64x64xf32>
+  %b0 = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<64xf32>) outs(%e0 : tensor<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x64xf32>
+  %e1 = tensor.empty() : tensor<64x64xf32>
+  %b1 = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<64xf32>) outs(%e1 : tensor<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x64xf32>
+  %m0 = linalg.matmul ins(%x, %x : tensor<64x64xf32>, tensor<64x64xf32>) outs(%b0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %e2 = tensor.empty() : tensor<64x64xf32>
+  %r0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%m0 : tensor<64x64xf32>) outs(%e2 : tensor<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %y = arith.maximumf %in, %z : f32
+    linalg.yield %y : f32
+  } -> tensor<64x64xf32>
+  %m1 = linalg.matmul ins(%r0, %r0 : tensor<64x64xf32>, tensor<64x64xf32>) outs(%b1 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %e3 = tensor.empty() : tensor<64x64xf32>
+  %r1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%m1 : tensor<64x64xf32>) outs(%e3 : tensor<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %y = arith.maximumf %in, %z : f32
+    linalg.yield %y : f32
+  } -> tensor<64x64xf32>
+  return %r1 : tensor<64x64xf32>
+}

@@ -165,9 +165,9 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
     Option<"effort", "effort", "double", "0.1",
            "Multiplier of the (deterministic) work the scheduler may spend "
            "on the rewritten function (each selection trial gets 20% of "
-           "it; the input is scheduled with the effort of memory-schedule "
-           "unless a quick schedule of it proves the rewrite below all its "
-           "orders): its searches stop early on graphs they cannot settle, "
+           "it; the input is scheduled with the effort of memory-schedule, "
+           "until it answers whether an order reaches the rewrite's peak, "
+           "unless a quick schedule of it settles that): its searches stop early on graphs they cannot settle, "
            "such as some rewritten ImageNet stems">,
     Option<"onlyIfLower", "only-if-lower", "bool", "true",
            "Keep the rewrite only where it lowers the scheduled peak; false "

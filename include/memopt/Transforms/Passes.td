@@ -167,8 +167,9 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
            "on the rewritten function (each selection trial gets 20% of "
            "it; the input is scheduled with the effort of memory-schedule, "
            "until it answers whether an order reaches the rewrite's peak, "
-           "unless a quick schedule of it settles that): its searches stop early on graphs they cannot settle, "
-           "such as some rewritten ImageNet stems">,
+           "unless a quick schedule of it settles that): its searches stop "
+           "early on graphs they cannot settle, such as some rewritten "
+           "ImageNet stems">,
     Option<"onlyIfLower", "only-if-lower", "bool", "true",
            "Keep the rewrite only where it lowers the scheduled peak; false "
            "keeps every rewrite (still scheduled), to test or measure it">,

@@ -46,6 +46,10 @@ public:
   }
   uint64_t workDone() const { return done; }
   bool deadlinePassed() const { return expired; }
+  /// Ends the call's work: every mark counts as reached from now on (the
+  /// question the caller asked is answered).
+  void stop() { stopped = true; }
+  bool isStopped() const { return stopped; }
   SteadyClock::time_point getDeadline() const { return deadline; }
   /// Reads the clock now (for phases that add little work).
   bool checkDeadline() {
@@ -60,6 +64,7 @@ private:
   uint64_t done = 0;
   uint64_t nextClockCheck = 0;
   bool expired = false;
+  bool stopped = false;
 };
 
 /// A mark on a WorkMeter that a search must stop at.
@@ -68,7 +73,8 @@ public:
   WorkLimit(WorkMeter &meter, uint64_t end) : meter(&meter), end(end) {}
 
   bool reached() const {
-    return meter->workDone() >= end || meter->deadlinePassed();
+    return meter->workDone() >= end || meter->deadlinePassed() ||
+           meter->isStopped();
   }
   uint64_t left() const { return reached() ? 0 : end - meter->workDone(); }
   /// The mark after `fraction` of the work left, never past this one.

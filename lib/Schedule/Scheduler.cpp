@@ -178,6 +178,9 @@ public:
 private:
   /// Highest proven lower bound on the peak of the whole graph.
   int64_t floor() const;
+  /// Stops the call once `options.decidePeakBytes` is answered: the best
+  /// order peaks at or below it, or the floor is above it.
+  void stopIfDecided();
   bool isSettled(const Segment &segment) const {
     return segment.peak <= std::max(segment.lowerBound, floor());
   }
@@ -391,6 +394,16 @@ int64_t SegmentedScheduler::floor() const {
   return bound;
 }
 
+void SegmentedScheduler::stopIfDecided() {
+  if (!options.decidePeakBytes)
+    return;
+  int64_t peak = 0;
+  for (const Segment &segment : segments)
+    peak = std::max(peak, segment.peak);
+  if (peak <= *options.decidePeakBytes || floor() > *options.decidePeakBytes)
+    total.getMeter().stop();
+}
+
 int64_t SegmentedScheduler::level(const Segment &segment) const {
   int64_t others = floor();
   for (const Segment &other : segments)
@@ -408,6 +421,7 @@ void SegmentedScheduler::adopt(Segment &segment,
   segment.order = std::move(localOrder);
   segment.peak = peak;
   segment.producer = producer.str();
+  stopIfDecided();
 }
 
 void SegmentedScheduler::offer(llvm::ArrayRef<unsigned> order,
@@ -430,6 +444,7 @@ void SegmentedScheduler::offer(llvm::ArrayRef<unsigned> order,
     segment.peak = peak;
     segment.producer = producer.str();
   }
+  stopIfDecided();
 }
 
 std::vector<unsigned> SegmentedScheduler::bestOrder() const {
@@ -636,7 +651,7 @@ void SegmentedScheduler::improveBottlenecks() {
   llvm::stable_sort(bySize, [](const Segment *a, const Segment *b) {
     return a->model->size() < b->model->size();
   });
-  while (!total.reached()) {
+  for (stopIfDecided(); !total.reached(); stopIfDecided()) {
     // Of the segments at the peak, the smallest first: once one is settled
     // or resists, the peak stays.
     int64_t peak =
@@ -670,6 +685,7 @@ void SegmentedScheduler::improveBottlenecks() {
     // Each phase runs only while the segment is not settled, and gets a
     // share of the work left.
     auto phase = [&](double share, auto method) {
+      stopIfDecided();
       if (!isSettled(segment))
         (this->*method)(segment, total.share(share));
     };

@@ -155,6 +155,37 @@ TEST_P(MediumGraphs, NeverWorseThanInputOrderAndBoundsAgree) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, MediumGraphs, ::testing::Range<uint64_t>(0, 8));
 
+/// A call that only decides whether some order peaks at or below a mark
+/// answers as the call without the mark would: an order found at or below
+/// it is no lower than that call's, a bound above it holds for that call's
+/// order, and without an answer the result is that call's.
+TEST_P(MediumGraphs, DecidingAnswersAsTheFullCall) {
+  RandomGraphOptions graphOptions;
+  graphOptions.numNodes = 40 + GetParam() * 10;
+  graphOptions.edgeProbability = 3.0 / graphOptions.numNodes;
+  MemoryGraph graph = buildRandomGraph(GetParam(), graphOptions);
+  ScheduleOptions options;
+  options.timeLimitSeconds = std::numeric_limits<double>::infinity();
+  options.effort = 0.05;
+  ScheduleResult full = scheduleForMemory(graph, options);
+  for (int64_t mark :
+       {full.peakBytes - 1, full.peakBytes, full.lowerBoundBytes - 1,
+        full.lowerBoundBytes, (full.peakBytes + full.inputPeakBytes) / 2}) {
+    ScheduleOptions deciding = options;
+    deciding.decidePeakBytes = mark;
+    ScheduleResult decided = scheduleForMemory(graph, deciding);
+    EXPECT_FALSE(checkSchedule(graph, decided, options.model));
+    if (decided.peakBytes <= mark) {
+      EXPECT_LE(full.peakBytes, decided.peakBytes) << "mark " << mark;
+    } else if (decided.lowerBoundBytes > mark) {
+      EXPECT_GE(full.peakBytes, decided.lowerBoundBytes) << "mark " << mark;
+    } else {
+      EXPECT_EQ(decided.order, full.order) << "mark " << mark;
+      EXPECT_EQ(decided.peakBytes, full.peakBytes) << "mark " << mark;
+    }
+  }
+}
+
 /// A chain of `cells` random cells of `width` nodes between an entry and an
 /// exit node, as in networks built from repeated blocks.
 MemoryGraph chainOfCells(unsigned cells, unsigned width, uint64_t seed) {

@@ -70,6 +70,14 @@ struct ScheduleOptions {
   /// Limit on the state tables of the exact search. Positive; any value is
   /// safe (the tables never outgrow 2^32 states).
   int64_t memoryLimitBytes = int64_t(1) << 30;
+  /// When set, the call only decides whether some order peaks at or below
+  /// this many bytes: its searches stop as soon as they find an order that
+  /// low or prove a lower bound above it. Until then it works exactly as
+  /// without the option, so its answer is that call's: the call without it
+  /// returns an order at most as high as one found at or below the mark,
+  /// and no order at or below a proven bound above it; when neither
+  /// happens, the result is the same.
+  std::optional<int64_t> decidePeakBytes;
   ModelOptions model;
 };
 

@@ -162,13 +162,14 @@ def MemOptPartitionConcat : Pass<"memopt-partition-concat"> {
     Option<"timeLimit", "time-limit", "double", "10.0",
            "Time limit of each schedule search per function, in seconds "
            "(inf: no limit)">,
-    Option<"effort", "effort", "double", "0.5",
+    Option<"effort", "effort", "double", "0.1",
            "Multiplier of the (deterministic) work the scheduler may spend "
-           "on the rewritten function (each selection trial gets 4% of "
-           "it; the input is scheduled with the effort of memory-schedule "
-           "unless a quick schedule of it proves the rewrite below all its "
-           "orders): its searches stop early on graphs they cannot settle, "
-           "such as some rewritten ImageNet stems">,
+           "on the rewritten function (each selection trial gets 20% of "
+           "it; the input is scheduled with the effort of memory-schedule, "
+           "until it answers whether an order reaches the rewrite's peak, "
+           "unless a quick schedule of it settles that): its searches stop "
+           "early on graphs they cannot settle, such as some rewritten "
+           "ImageNet stems">,
     Option<"onlyIfLower", "only-if-lower", "bool", "true",
            "Keep the rewrite only where it lowers the scheduled peak; false "
            "keeps every rewrite (still scheduled), to test or measure it">,

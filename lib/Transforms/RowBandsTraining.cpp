@@ -1136,12 +1136,12 @@ struct RowBandsTrainingPass
 
   /// Band counts per segment by local search from `counts`: each round
   /// makes the one change of one segment's count (to any of 1, 2, 4, ...,
-  /// max-bands) that lowers the modelled peak most, by at least 1% (on a
-  /// tie, adds the fewest MACs); when none does, the change that cuts the
-  /// most MACs while the peak stays within 1% of the lowest this search
-  /// reached. Both lower (lowest peak, MACs) at each step, so the search
-  /// cannot cycle; it is bounded by segments x options rounds of
-  /// segments x (options - 1) candidates all the same.
+  /// max-bands) that lowers the modelled peak most, by at least 1% and
+  /// below the lowest this search reached (on a tie, adds the fewest
+  /// MACs); when none does, the change that cuts the most MACs while the
+  /// peak stays within 1% of that lowest. Each round lowers (lowest peak,
+  /// MACs), so the search cannot cycle; it is bounded by segments x options
+  /// rounds of segments x (options - 1) candidates all the same.
   SmallVector<int64_t> searchCounts(FunctionOpInterface function,
                                     SmallVector<int64_t> counts, Cost cost,
                                     ArrayRef<int64_t> options, Cost unbanded,
@@ -1163,7 +1163,8 @@ struct RowBandsTrainingPass
                                               extraction, placement, tried);
           if (!result)
             continue;
-          if (result->peak <= cost.peak - cost.peak / 100) {
+          if (result->peak <= cost.peak - cost.peak / 100 &&
+              result->peak < lowestPeak) {
             if (result->peak < gainCost.peak ||
                 (gain && result->peak == gainCost.peak &&
                  result->macs < gainCost.macs)) {
@@ -1514,8 +1515,8 @@ struct RowBandsTrainingPass
     size_t candidates = 0;
     if (bands == 0) {
       // Where the backward goes changes what stays live across the next
-      // layer's filter gradient (the output or its gradient): the descent
-      // runs with both placements and keeps the lower peak.
+      // layer's filter gradient (the output or its gradient): the search
+      // runs with both placements and keeps the better choice.
       Cost unbanded{choicePeak(model->graph), macsBefore};
       std::optional<Cost> best;
       for (Placement option : {Placement::Late, Placement::Early})

@@ -31,6 +31,7 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <map>
 #include <set>
 
 namespace memopt {
@@ -1089,53 +1090,139 @@ struct RowBandsTrainingPass
     return scheduleForMemory(graph, *choiceSchedule).peakBytes;
   }
 
-  /// Band counts per segment by descent from all unbanded: each round
-  /// makes the one change of one segment's count (among 1, 2, 4, ...,
-  /// max-bands) that lowers the modelled peak most, by at least 1% (on a
-  /// tie, adds the fewest MACs), while the added MACs stay within
-  /// max-added-compute.
-  SmallVector<int64_t> chooseCounts(FunctionOpInterface function,
-                                    unsigned segmentCount, int64_t peakBefore,
-                                    int64_t macsBefore,
+  /// A choice's modelled peak (of the order band counts are chosen on)
+  /// and convolution MACs.
+  struct Cost {
+    int64_t peak;
+    int64_t macs;
+  };
+
+  /// Whether `a` is a better choice than `b`: a peak lower by 1% or more,
+  /// or one within 1% of it with fewer MACs (then, on equal MACs, the
+  /// lower peak). Savings below 1% are not worth recomputing segments for
+  /// (and a schedule may undo them).
+  static bool isBetter(Cost a, Cost b) {
+    if (a.peak <= b.peak - b.peak / 100)
+      return true;
+    if (b.peak <= a.peak - a.peak / 100)
+      return false;
+    return a.macs < b.macs || (a.macs == b.macs && a.peak < b.peak);
+  }
+
+  /// The costs of the band counts tried for one placement, each tried once.
+  struct CountCosts {
+    std::map<SmallVector<int64_t>, std::optional<Cost>> costs;
+  };
+
+  /// The cost of `counts` (all unbanded: the function's own), nothing when
+  /// they cannot be applied or add more MACs than `macCap`.
+  std::optional<Cost> costOf(FunctionOpInterface function,
+                             ArrayRef<int64_t> counts, Cost unbanded,
+                             double macCap, const ExtractionOptions &extraction,
+                             Placement placement, CountCosts &tried) {
+    if (llvm::all_of(counts, [](int64_t count) { return count < 2; }))
+      return unbanded;
+    SmallVector<int64_t> key(counts);
+    if (auto it = tried.costs.find(key); it != tried.costs.end())
+      return it->second;
+    std::optional<Cost> cost;
+    if (std::optional<std::pair<int64_t, int64_t>> result =
+            tryCounts(function, counts, extraction, placement);
+        result && double(result->second - unbanded.macs) <= macCap)
+      cost = Cost{result->first, result->second};
+    tried.costs[key] = cost;
+    return cost;
+  }
+
+  /// Band counts per segment by local search from `counts`: each round
+  /// makes the one change of one segment's count (to any of 1, 2, 4, ...,
+  /// max-bands) that lowers the modelled peak most, by at least 1% and
+  /// below the lowest this search reached (on a tie, adds the fewest
+  /// MACs); when none does, the change that cuts the most MACs while the
+  /// peak stays within 1% of that lowest. Each round lowers (lowest peak,
+  /// MACs), so the search cannot cycle; it is bounded by segments x options
+  /// rounds of segments x (options - 1) candidates all the same.
+  SmallVector<int64_t> searchCounts(FunctionOpInterface function,
+                                    SmallVector<int64_t> counts, Cost cost,
+                                    ArrayRef<int64_t> options, Cost unbanded,
+                                    double macCap,
                                     const ExtractionOptions &extraction,
-                                    Placement placement) {
-    SmallVector<int64_t> options = {1};
-    for (int64_t count = 2; count <= maxBands; count *= 2)
-      options.push_back(count);
-    double macCap = maxAddedCompute * double(macsBefore);
-    SmallVector<int64_t> counts(segmentCount, 1);
-    int64_t bestPeak = peakBefore;
-    // Every round lowers the peak; the rounds are bounded all the same.
+                                    Placement placement, CountCosts &tried) {
+    unsigned segmentCount = counts.size();
+    int64_t lowestPeak = cost.peak;
     for (unsigned round = 0; round < segmentCount * options.size(); ++round) {
-      std::optional<std::pair<unsigned, int64_t>> move;
-      int64_t movePeak = bestPeak, moveMacs = 0;
+      std::optional<std::pair<unsigned, int64_t>> gain, cut;
+      Cost gainCost = cost, cutCost = cost;
       for (unsigned index = 0; index < segmentCount; ++index)
         for (int64_t count : options) {
           if (count == counts[index])
             continue;
           SmallVector<int64_t> trial = counts;
           trial[index] = count;
-          std::optional<std::pair<int64_t, int64_t>> result =
-              tryCounts(function, trial, extraction, placement);
-          if (!result || double(result->second - macsBefore) > macCap)
+          std::optional<Cost> result = costOf(function, trial, unbanded, macCap,
+                                              extraction, placement, tried);
+          if (!result)
             continue;
-          // A move must save 1% of the peak: smaller savings are not worth
-          // recomputing whole segments (and a schedule may undo them).
-          if (result->first > bestPeak - bestPeak / 100)
-            continue;
-          if (result->first < movePeak || (move && result->first == movePeak &&
-                                           result->second < moveMacs)) {
-            move = {index, count};
-            movePeak = result->first;
-            moveMacs = result->second;
+          if (result->peak <= cost.peak - cost.peak / 100 &&
+              result->peak < lowestPeak) {
+            if (result->peak < gainCost.peak ||
+                (gain && result->peak == gainCost.peak &&
+                 result->macs < gainCost.macs)) {
+              gain = {index, count};
+              gainCost = *result;
+            }
+          } else if (result->peak <= lowestPeak + lowestPeak / 100 &&
+                     (result->macs < cutCost.macs ||
+                      (cut && result->macs == cutCost.macs &&
+                       result->peak < cutCost.peak))) {
+            cut = {index, count};
+            cutCost = *result;
           }
         }
+      std::optional<std::pair<unsigned, int64_t>> move = gain ? gain : cut;
       if (!move)
         break;
       counts[move->first] = move->second;
-      bestPeak = movePeak;
+      cost = gain ? gainCost : cutCost;
+      lowestPeak = std::min(lowestPeak, cost.peak);
     }
     return counts;
+  }
+
+  /// Band counts per segment for `placement`: the better (isBetter) of
+  /// the local searches from all unbanded and from all segments in 2
+  /// bands; `best` is updated when it beats it. Returns the number of
+  /// band counts tried.
+  size_t chooseCounts(FunctionOpInterface function, unsigned segmentCount,
+                      Cost unbanded, const ExtractionOptions &extraction,
+                      Placement placement, std::optional<Cost> &best,
+                      SmallVector<int64_t> &bestCounts,
+                      Placement &bestPlacement) {
+    SmallVector<int64_t> options = {1};
+    for (int64_t count = 2; count <= maxBands; count *= 2)
+      options.push_back(count);
+    double macCap = maxAddedCompute * double(unbanded.macs);
+    CountCosts tried;
+    for (int64_t startCount : {int64_t(1), int64_t(2)}) {
+      if (startCount > maxBands)
+        continue;
+      SmallVector<int64_t> start(segmentCount, startCount);
+      std::optional<Cost> startCost = costOf(function, start, unbanded, macCap,
+                                             extraction, placement, tried);
+      if (!startCost)
+        continue;
+      SmallVector<int64_t> counts =
+          searchCounts(function, start, *startCost, options, unbanded, macCap,
+                       extraction, placement, tried);
+      std::optional<Cost> cost = costOf(function, counts, unbanded, macCap,
+                                        extraction, placement, tried);
+      if (cost && (!best || isBetter(*cost, *best))) {
+        best = cost;
+        bestCounts = counts;
+        bestPlacement = placement;
+      }
+    }
+    return tried.costs.size();
   }
 
   /// Bands one segment; returns the remark describing it, or nothing with
@@ -1425,24 +1512,16 @@ struct RowBandsTrainingPass
       return;
     SmallVector<int64_t> counts(segmentCount, bands);
     Placement placement = Placement::Late;
+    size_t candidates = 0;
     if (bands == 0) {
       // Where the backward goes changes what stays live across the next
-      // layer's filter gradient (the output or its gradient): the descent
-      // runs with both placements and keeps the lower peak.
-      int64_t peak = choicePeak(model->graph);
-      int64_t bestPeak = std::numeric_limits<int64_t>::max();
-      for (Placement option : {Placement::Late, Placement::Early}) {
-        SmallVector<int64_t> chosen = chooseCounts(
-            function, segmentCount, peak, macsBefore, extraction, option);
-        std::optional<std::pair<int64_t, int64_t>> result =
-            tryCounts(function, chosen, extraction, option);
-        int64_t chosenPeak = result ? result->first : peak;
-        if (chosenPeak < bestPeak) {
-          bestPeak = chosenPeak;
-          counts = chosen;
-          placement = option;
-        }
-      }
+      // layer's filter gradient (the output or its gradient): the search
+      // runs with both placements and keeps the better choice.
+      Cost unbanded{choicePeak(model->graph), macsBefore};
+      std::optional<Cost> best;
+      for (Placement option : {Placement::Late, Placement::Early})
+        candidates += chooseCounts(function, segmentCount, unbanded, extraction,
+                                   option, best, counts, placement);
     }
     if (llvm::all_of(counts, [](int64_t count) { return count < 2; })) {
       // Say why on the unchanged function: band a copy for the remarks.
@@ -1454,8 +1533,9 @@ struct RowBandsTrainingPass
       if (outcome.segments)
         emitRemark(function.getLoc())
             << kPassName << ": no band counts lower the modelled peak ("
-            << peakBefore << " bytes) by 1% within max-added-compute; the "
-            << "function is left unchanged";
+            << peakBefore << " bytes) by 1% within max-added-compute ("
+            << candidates << " band counts tried); the function is left "
+            << "unchanged";
       return;
     }
 
@@ -1489,10 +1569,12 @@ struct RowBandsTrainingPass
         << " segment(s) banded; modelled peak " << peakBefore << " -> "
         << peakAfter << " bytes; convolution MACs " << macsBefore << " -> "
         << macsAfter
-        << llvm::formatv(" (+{0:F1}%)",
-                         macsBefore
-                             ? 100.0 * (macsAfter - macsBefore) / macsBefore
-                             : 0.0);
+        << llvm::formatv(
+               " (+{0:F1}%)",
+               macsBefore ? 100.0 * (macsAfter - macsBefore) / macsBefore : 0.0)
+        << (candidates
+                ? "; " + std::to_string(candidates) + " band counts tried"
+                : std::string());
     clearOpAnnotations(function);
     function->removeAttr(attr_names::kSummary);
   }

@@ -346,6 +346,19 @@ struct Gradients {
   SmallVector<Value> weights, biases;
 };
 
+/// The mask of the window offset whose `hit` (where it holds the maximum)
+/// comes first in the generator's order of offsets: its hits where no
+/// earlier offset hit. `taken` gathers the hits of the offsets so far.
+static Value firstHit(Emitter &e, Value hit, Value &taken) {
+  if (!taken) {
+    taken = hit;
+    return hit;
+  }
+  Value first = e.logicalAnd(hit, e.logicalNot(taken));
+  taken = e.logicalOr(taken, hit);
+  return first;
+}
+
 /// The input gradient of a max pool whose windows do not tile its input,
 /// as the generator's `_max_pool2d` emits it: the input padded with the
 /// lowest value (room for every window offset), the gradient sent to the
@@ -374,14 +387,7 @@ Value emitPoolBackward(Emitter &e, tosa::MaxPool2dOp pool,
         window = e.slice(window, {0, 0, 0, 0, 0, 0}, {n, oh, 1, ow, 1, c});
         window = e.reshape(window, {n, oh, ow, c});
       }
-      Value hit = e.equal(window, y);
-      Value first = hit;
-      if (!taken) {
-        taken = hit;
-      } else {
-        first = e.logicalAnd(hit, e.logicalNot(taken));
-        taken = e.logicalOr(taken, hit);
-      }
+      Value first = firstHit(e, e.equal(window, y), taken);
       Value part = e.dilate(e.select(first, g, zero), stride);
       part = e.pad(part, {0, 0, ky, kh - 1 - ky, kx, kw - 1 - kx, 0, 0});
       total = total ? e.add(total, part) : part;
@@ -518,14 +524,7 @@ Gradients emitBackward(Emitter &e, const Segment &segment,
         SmallVector<Value> parts;
         for (int64_t kx = 0; kx < kw; ++kx) {
           Value window = e.slice(x6, {0, 0, ky, 0, kx, 0}, one);
-          Value hit = e.equal(window, y6);
-          Value first = hit;
-          if (!taken) {
-            taken = hit;
-          } else {
-            first = e.logicalAnd(hit, e.logicalNot(taken));
-            taken = e.logicalOr(taken, hit);
-          }
+          Value first = firstHit(e, e.equal(window, y6), taken);
           parts.push_back(e.select(first, g6, zero));
         }
         rows.push_back(e.concat(parts, 4));

@@ -70,6 +70,20 @@ int64_t getWindowAttr(Operation *op, StringRef name, unsigned index) {
   return (*(attr.value_begin<APInt>() + index)).getSExtValue();
 }
 
+/// A row op that reads the rows of its operand 0, `source` (H is its
+/// dimension 1), into a result of `outputHeight` rows; callers add the
+/// window along H.
+RowOp readingRowsOf(Operation *op, Value source, int64_t outputHeight) {
+  RowOp row;
+  row.op = op;
+  row.rowOperands = {source};
+  row.rowOperandNumbers = {0};
+  row.layer.name = op->getName().getStringRef().str();
+  row.layer.inputHeight = cast<ShapedType>(source.getType()).getDimSize(1);
+  row.layer.outputHeight = outputHeight;
+  return row;
+}
+
 /// Describes a convolution or pooling named op: kernel height from its
 /// filter or window operand, MACs of convolutions (pooling counts none).
 std::optional<RowOp> describeWindowOp(Operation *op) {
@@ -96,17 +110,11 @@ std::optional<RowOp> describeWindowOp(Operation *op) {
   } else {
     kernelH = filterShape[0];
   }
-  RowOp row;
-  row.op = op;
-  row.rowOperands = {image};
-  row.rowOperandNumbers = {0};
+  RowOp row = readingRowsOf(op, image, out[1]);
   RowLayer &layer = row.layer;
-  layer.name = op->getName().getStringRef().str();
   layer.kernel = kernelH;
   layer.stride = getWindowAttr(op, "strides", 0);
   layer.dilation = getWindowAttr(op, "dilations", 0);
-  layer.inputHeight = cast<RankedTensorType>(image.getType()).getDimSize(1);
-  layer.outputHeight = out[1];
   int64_t outputsPerRow = outType.getNumElements() / out[1];
   layer.macsPerOutputRow = outputsPerRow * macsPerOutput;
   return row;
@@ -137,14 +145,8 @@ std::optional<RowOp> describeRowOp(Operation *op) {
     if (ShapedType::isDynamicShape(low) || ShapedType::isDynamicShape(high) ||
         low[0] || high[0] || low[3] || high[3] || low[1] < 0 || high[1] < 0)
       return std::nullopt;
-    RowOp row;
-    row.op = op;
-    row.rowOperands = {pad.getSource()};
-    row.rowOperandNumbers = {0};
-    row.layer.name = "tensor.pad";
+    RowOp row = readingRowsOf(op, pad.getSource(), outHeight);
     row.layer.padTop = low[1];
-    row.layer.inputHeight = pad.getSourceType().getDimSize(1);
-    row.layer.outputHeight = outHeight;
     return row;
   }
   // A crop of H and W (tosa-to-linalg crops the rows a strided 1x1
@@ -161,15 +163,9 @@ std::optional<RowOp> describeRowOp(Operation *op) {
         offsets[0] || offsets[3] || sizes[0] != source.getDimSize(0) ||
         sizes[3] != source.getDimSize(3))
       return std::nullopt;
-    RowOp row;
-    row.op = op;
-    row.rowOperands = {slice.getSource()};
-    row.rowOperandNumbers = {0};
+    RowOp row = readingRowsOf(op, slice.getSource(), outHeight);
     row.view = true;
-    row.layer.name = "tensor.extract_slice";
     row.layer.padTop = -offsets[1];
-    row.layer.inputHeight = source.getDimSize(1);
-    row.layer.outputHeight = outHeight;
     return row;
   }
   if (isa<linalg::FillOp>(op)) {
@@ -232,17 +228,11 @@ std::optional<RowOp> describeMultiplierRowOp(Operation *op) {
       return std::nullopt;
     auto filterShape = cast<RankedTensorType>(filter.getType()).getShape();
     auto outType = cast<RankedTensorType>(op->getResultTypes()[0]);
-    RowOp row;
-    row.op = op;
-    row.rowOperands = {image};
-    row.rowOperandNumbers = {0};
+    RowOp row = readingRowsOf(op, image, outType.getDimSize(1));
     RowLayer &layer = row.layer;
-    layer.name = op->getName().getStringRef().str();
     layer.kernel = filterShape[0];
     layer.stride = getWindowAttr(op, "strides", 0);
     layer.dilation = getWindowAttr(op, "dilations", 0);
-    layer.inputHeight = cast<RankedTensorType>(image.getType()).getDimSize(1);
-    layer.outputHeight = outType.getDimSize(1);
     layer.macsPerOutputRow = outType.getNumElements() / layer.outputHeight *
                              filterShape[0] * filterShape[1];
     return row;
@@ -256,14 +246,9 @@ std::optional<RowOp> describeMultiplierRowOp(Operation *op) {
       groups[1] != ReassociationIndices{1} ||
       groups[2] != ReassociationIndices{2})
     return std::nullopt;
-  RowOp row;
-  row.op = op;
-  row.rowOperands = {collapse.getSrc()};
-  row.rowOperandNumbers = {0};
+  RowOp row = readingRowsOf(op, collapse.getSrc(),
+                            collapse.getResultType().getDimSize(1));
   row.view = true;
-  row.layer.name = "tensor.collapse_shape";
-  row.layer.inputHeight = row.layer.outputHeight =
-      collapse.getResultType().getDimSize(1);
   return row;
 }
 

@@ -509,9 +509,7 @@ SmallVector<Location> ConcatPartitioner::run() {
       // alone where they are smaller than the input's.
       if (fromInput && remark)
         emitRemark(concat->getLoc())
-            << "memopt-partition-concat: concat left as it "
-               "is: "
-            << *reason;
+            << "memopt-partition-concat: concat left as it is: " << *reason;
       continue;
     }
     llvm::SetVector<Operation *> users;

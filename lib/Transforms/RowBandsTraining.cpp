@@ -1109,9 +1109,7 @@ struct RowBandsTrainingPass
   }
 
   /// The costs of the band counts tried for one placement, each tried once.
-  struct CountCosts {
-    std::map<SmallVector<int64_t>, std::optional<Cost>> costs;
-  };
+  using CountCosts = std::map<SmallVector<int64_t>, std::optional<Cost>>;
 
   /// The cost of `counts` (all unbanded: the function's own), nothing when
   /// they cannot be applied or add more MACs than `macCap`.
@@ -1122,14 +1120,14 @@ struct RowBandsTrainingPass
     if (llvm::all_of(counts, [](int64_t count) { return count < 2; }))
       return unbanded;
     SmallVector<int64_t> key(counts);
-    if (auto it = tried.costs.find(key); it != tried.costs.end())
+    if (auto it = tried.find(key); it != tried.end())
       return it->second;
     std::optional<Cost> cost;
     if (std::optional<std::pair<int64_t, int64_t>> result =
             tryCounts(function, counts, extraction, placement);
         result && double(result->second - unbanded.macs) <= macCap)
       cost = Cost{result->first, result->second};
-    tried.costs[key] = cost;
+    tried[key] = cost;
     return cost;
   }
 
@@ -1221,7 +1219,7 @@ struct RowBandsTrainingPass
         bestPlacement = placement;
       }
     }
-    return tried.costs.size();
+    return tried.size();
   }
 
   /// Bands one segment; returns the remark describing it, or nothing with

@@ -123,13 +123,25 @@ private:
 ExactSearch::ExactSearch(const SegmentModel &segment)
     : segment(segment),
       table(std::make_unique<StateTable>(wordsFor(segment.size()))) {
-  zobristKeys.resize(segment.size());
-  latestPred.resize(segment.size());
-  for (unsigned local = 0; local < segment.size(); ++local) {
+  unsigned size = segment.size();
+  zobristKeys.resize(size);
+  latestPred.resize(size);
+  latestReadyAfter.assign(size, -1);
+  for (unsigned local = 0; local < size; ++local) {
     zobristKeys[local] = mixBits(0x5eed0000ULL + local);
     llvm::ArrayRef<unsigned> preds = segment.preds(local);
-    latestPred[local] = preds.empty() ? local : *llvm::max_element(preds);
+    if (preds.empty()) {
+      latestPred[local] = local;
+      sources.push_back(local);
+      continue;
+    }
+    latestPred[local] = *llvm::max_element(preds);
+    int64_t &latest = latestReadyAfter[latestPred[local]];
+    latest = std::max<int64_t>(latest, local);
   }
+  for (unsigned local = 1; local < size; ++local)
+    latestReadyAfter[local] =
+        std::max(latestReadyAfter[local], latestReadyAfter[local - 1]);
 }
 
 ExactSearch::~ExactSearch() = default;
@@ -144,27 +156,49 @@ size_t ExactSearch::bytesPerState(unsigned size) {
 void ExactSearch::collectMoves(const uint64_t *bits, int64_t live, int64_t peak,
                                bool first, std::vector<Move> &moves) const {
   moves.clear();
-  unsigned size = segment.size();
+  unsigned size = segment.size(), words = wordsFor(size);
   auto isScheduled = [&](unsigned local) { return testBit(bits, local); };
-  for (unsigned word = 0, words = wordsFor(size); word < words; ++word) {
+  // Tries `local`; true when it is the only move worth trying.
+  auto tryNode = [&](unsigned local) {
+    unsigned latest = latestPred[local];
+    if ((latest != local && !isScheduled(latest)) ||
+        !llvm::all_of(segment.preds(local), isScheduled))
+      return false;
+    SegmentModel::Step step = segment.step(local, live, first, isScheduled);
+    if (step.liveAfter <= live && step.bytes <= peak) {
+      moves.assign(1, {local, step});
+      return true;
+    }
+    moves.push_back({local, step});
+    return false;
+  };
+  // A node with dependences is ready only once its latest one ran, so none
+  // lies past latestReadyAfter[the latest node that ran]: the nodes are
+  // visited in increasing order as a scan of all would, but only those up
+  // to there, then the sources beyond.
+  int64_t lastRun = -1;
+  for (unsigned word = words; word-- > 0;)
+    if (bits[word]) {
+      lastRun = word * 64 + 63 - llvm::countl_zero(bits[word]);
+      break;
+    }
+  int64_t end = lastRun < 0 ? 0 : latestReadyAfter[lastRun] + 1;
+  for (unsigned word = 0; int64_t(word) * 64 < end; ++word) {
     uint64_t pending = ~bits[word];
-    if (word == words - 1 && size % 64 != 0)
-      pending &= (uint64_t(1) << (size % 64)) - 1;
+    if (end - int64_t(word) * 64 < 64)
+      pending &= (uint64_t(1) << (end - word * 64)) - 1;
     while (pending) {
       unsigned local = word * 64 + llvm::countr_zero(pending);
       pending &= pending - 1;
-      unsigned latest = latestPred[local];
-      if ((latest != local && !isScheduled(latest)) ||
-          !llvm::all_of(segment.preds(local), isScheduled))
-        continue;
-      SegmentModel::Step step = segment.step(local, live, first, isScheduled);
-      if (step.liveAfter <= live && step.bytes <= peak) {
-        moves.assign(1, {local, step});
+      if (tryNode(local))
         return;
-      }
-      moves.push_back({local, step});
     }
   }
+  auto beyond = llvm::partition_point(
+      sources, [&](unsigned source) { return int64_t(source) < end; });
+  for (unsigned source : llvm::make_range(beyond, sources.end()))
+    if (!isScheduled(source) && tryNode(source))
+      return;
 }
 
 std::optional<unsigned> ExactSearch::startSearch(int64_t budget, int64_t floor,

@@ -177,6 +177,12 @@ private:
   /// itself when it has none): tested first, it rules out most nodes that
   /// are not ready.
   std::vector<unsigned> latestPred;
+  /// latestReadyAfter[i]: the last node with dependences whose latest one is
+  /// at most i (-1: none). No later node but a source can be ready once the
+  /// nodes that ran end at i.
+  std::vector<int64_t> latestReadyAfter;
+  /// The nodes without dependences, in increasing order.
+  std::vector<unsigned> sources;
   std::vector<uint64_t> zobristKeys;
   std::unique_ptr<StateTable> table;
 };

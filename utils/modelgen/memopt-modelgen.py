@@ -54,6 +54,11 @@ class Value:
         return len(self.shape)
 
     @property
+    def size(self):
+        """Number of elements."""
+        return math.prod(self.shape)
+
+    @property
     def c(self):
         """Channel count (last dimension, NHWC)."""
         return self.shape[-1]
@@ -497,13 +502,16 @@ class Builder:
         return self.reshape(y, (n, nout))
 
     # ------------------------------------------------------------ output
-    def finish(self, results, func_name="forward", header=(), with_main=False):
+    def finish(self, results, func_name="forward", header=(), with_main=False,
+               caller_allocated_results=False):
         """Render the module: header comments, the function, optional @main."""
         args = ", ".join(f"%{v.name}: {self.ty(v.shape)}" for v, _ in self.args)
         rets = ", ".join(self.ty(r.shape) for r in results)
         lines = [f"// {h}" for h in header]
         lines.append("module {")
-        lines.append(f"  func.func @{func_name}({args}) -> ({rets}) {{")
+        attrs = (" attributes {memopt.caller_allocated_results}"
+                 if caller_allocated_results else "")
+        lines.append(f"  func.func @{func_name}({args}) -> ({rets}){attrs} {{")
         lines += ["    " + l for l in self._consts + self._body]
         names = ", ".join(f"%{r.name}" for r in results)
         lines.append(f"    return {names} : {rets}")
@@ -785,11 +793,23 @@ class Backward:
             self._accumulate(c, self._reduce_to(self.b.mul(g, a), c.shape))
 
     def _matmul(self, g, y, a, c):
+        """y = a c: da = g c^T, dc = a^T g. tosa.matmul transposes no
+        operand, so each product is taken in the form that transposes the
+        fewest elements: g c^T or (c g^T)^T, a^T g or (g^T a)^T. A fully
+        connected layer's gradient then never materialises its weights
+        transposed (VGG-16's fc6: 411 MB)."""
         b = self.b
+        t = (0, 2, 1)
         if self._wants(a):
-            self._accumulate(a, b.matmul(g, b.transpose(c, (0, 2, 1))))
+            if c.size <= g.size + a.size:
+                self._accumulate(a, b.matmul(g, b.transpose(c, t)))
+            else:
+                self._accumulate(a, b.transpose(b.matmul(c, b.transpose(g, t)), t))
         if self._wants(c):
-            self._accumulate(c, b.matmul(b.transpose(a, (0, 2, 1)), g))
+            if a.size <= g.size + c.size:
+                self._accumulate(c, b.matmul(b.transpose(a, t), g))
+            else:
+                self._accumulate(c, b.transpose(b.matmul(b.transpose(g, t), a), t))
 
     def _reshape(self, g, y, x):
         self._accumulate(x, self.b.reshape(g, x.shape))
@@ -1535,7 +1555,8 @@ def generate(opts):
         + ", ".join(f"{k} {v}" for k, v in sorted(b.op_counts.items())),
     ]
     func_name = opts.func_name or ("train_step" if opts.train else "forward")
-    text = b.finish(results, func_name, header, opts.with_main)
+    text = b.finish(results, func_name, header, opts.with_main,
+                    opts.caller_allocated_results)
     return text, b
 
 
@@ -1577,6 +1598,11 @@ def parse_args(argv):
                         "weight gradients")
     p.add_argument("--input-grad", action="store_true",
                    help="--train: also return the gradient of the input")
+    p.add_argument("--caller-allocated-results", action="store_true",
+                   help="mark the function memopt.caller_allocated_results: its "
+                        "caller allocates the result buffers (--train: the weight "
+                        "gradients live in buffers the training loop owns, as the "
+                        "weights do), so they are not in the activation peak")
     p.add_argument("--func-name", default=None,
                    help="function name (default forward, train_step with --train)")
     p.add_argument("--with-main", action="store_true",

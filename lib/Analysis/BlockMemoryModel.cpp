@@ -2,6 +2,7 @@
 
 #include "memopt/Analysis/BlockMemoryModel.h"
 #include "memopt/Dialect/ByteSize.h"
+#include "memopt/Dialect/MemOptDialect.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -405,6 +406,9 @@ private:
   ClampedBounds::Cache &boundCache;
   /// Sum of all value sizes so far; every partial sum of sizes then fits.
   int64_t totalBytes = 0;
+  /// Whether the function's caller allocates its results' buffers
+  /// (memopt.caller_allocated_results).
+  bool callerAllocatesResults = false;
   llvm::StringSet<> pureDialectsUsed;
   llvm::StringMap<unsigned> barrierOpsByDialect;
   std::optional<unsigned> lastWriter;
@@ -807,6 +811,8 @@ LogicalResult Extractor::run(FunctionOpInterface function) {
   for (BlockArgument argument : block.getArguments())
     if (!addSizedValue(argument, std::nullopt, /*resident=*/true, function))
       return failure();
+  callerAllocatesResults =
+      function->hasAttr(attr_names::kCallerAllocatedResults);
   return extractBlock(block);
 }
 
@@ -849,8 +855,19 @@ LogicalResult Extractor::extractBlock(Block &block) {
       auto it = model.valueIds.find(value);
       if (it == model.valueIds.end())
         continue;
-      for (unsigned id : it->second)
-        model.graph.markEscaping(id);
+      // A result that defines its own buffer is written into the caller's;
+      // a view still needs the buffer it views.
+      bool callerAllocated =
+          callerAllocatesResults && !nested &&
+          llvm::is_contained(model.terminator->getOperands(), value) &&
+          it->second.size() == 1 && model.irValues[it->second[0]] == value &&
+          isa<OpResult>(value);
+      for (unsigned id : it->second) {
+        if (callerAllocated)
+          model.graph.markResident(id);
+        else
+          model.graph.markEscaping(id);
+      }
     }
   }
   for (const auto &entry : barrierOpsByDialect)

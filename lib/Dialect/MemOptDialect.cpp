@@ -210,6 +210,15 @@ LogicalResult MemOptDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError() << "'" << name << "' must be a unit attribute";
     return success();
   }
+  if (name == attr_names::kCallerAllocatedResults) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name << "' must be a unit attribute";
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "'" << name
+                               << "' describes a function and cannot be "
+                                  "placed on this op";
+    return success();
+  }
   if (name == attr_names::kTimelines) {
     auto array = dyn_cast<ArrayAttr>(attr.getValue());
     if (!array ||

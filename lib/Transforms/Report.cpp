@@ -46,6 +46,8 @@ struct FunctionReport {
   unsigned peakStep = 0;
   std::string peakOp;
   int64_t residentBytes = 0;
+  /// Whether the caller allocates the results (their buffers are resident).
+  bool callerAllocatedResults = false;
   int64_t lowerBoundBytes = 0;
   /// Whether a solver proved a bound above the largest working set.
   bool lowerBoundFromSolver = false;
@@ -172,6 +174,8 @@ FunctionReport buildReport(FunctionOpInterface function,
   report.peakBytes = profile.peakBytes;
   report.peakStep = profile.peakStep;
   report.residentBytes = model.graph.residentBytes();
+  report.callerAllocatedResults =
+      function->hasAttr(attr_names::kCallerAllocatedResults);
   report.lowerBoundBytes = scheduleLowerBound(model.graph, modelOptions);
   countEarlyEmpties(function.getFunctionBody().front(), report);
   // What earlier passes recorded holds while the body is the one they saw,
@@ -333,7 +337,10 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report,
                              : " (working set of one op and the values "
                                "every order keeps live across it)\n");
   row("resident") << report::formatBytes(report.residentBytes)
-                  << " (arguments, constants, globals)\n";
+                  << (report.callerAllocatedResults
+                          ? " (arguments, constants, globals, results the "
+                            "caller allocates)\n"
+                          : " (arguments, constants, globals)\n");
   if (report.earlyEmpties)
     row("early empties")
         << report.earlyEmpties << " tensor.empty op(s) of "
@@ -420,6 +427,7 @@ llvm::json::Object toJson(const FunctionReport &report) {
   object["peak_step"] = report.peakStep;
   object["peak_op"] = report.peakOp;
   object["resident_bytes"] = report.residentBytes;
+  object["caller_allocated_results"] = report.callerAllocatedResults;
   object["lower_bound_bytes"] = report.lowerBoundBytes;
   object["in_place"] = report.inPlace;
   llvm::json::Array pure;

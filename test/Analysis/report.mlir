@@ -35,3 +35,16 @@ func.func @chain(%arg0: tensor<128xf32>, %arg1: tensor<384xf32>) -> tensor<64xf3
   %2 = "mhlo.reduce_thing"(%1) : (tensor<256xf32>) -> tensor<64xf32>
   return %2 : tensor<64xf32>
 }
+
+// A function whose caller allocates its results: the returned gradient is
+// resident (512 B): the peak is the mul's result, 512 B, not 1 KiB.
+// TEXT-LABEL: memopt report for @gradient
+// TEXT:         activation peak     512 B at step 0 (arith.mulf)
+// TEXT:         resident            1,024 B (1.0 KiB) (arguments, constants, globals, results the caller allocates)
+// JSON:      "caller_allocated_results": true,
+// JSON:      "function": "gradient",
+func.func @gradient(%x: tensor<128xf32>) -> tensor<128xf32> attributes {memopt.caller_allocated_results} {
+  %0 = arith.mulf %x, %x : tensor<128xf32>
+  %1 = arith.addf %0, %x : tensor<128xf32>
+  return %1 : tensor<128xf32>
+}

@@ -179,3 +179,32 @@ func.func @empty_tuple() -> tuple<> {
   %t = "mhlo.tuple"() : () -> tuple<>
   return %t : tuple<>
 }
+
+// -----
+
+// memopt.caller_allocated_results: the caller allocates the result buffers
+// (buffer-results-to-out-params{hoist-static-allocs}), so the returned add
+// (1 KiB) is resident; the returned slice is a view and still needs the
+// 2 KiB mul it views; the returned argument costs nothing either way. Peak:
+// the mul alone, 2 KiB (3 KiB without the attribute, below).
+// CHECK-LABEL: func.func @caller_allocated_results
+// CHECK-SAME: peak_bytes = 2048
+// CHECK-SAME: resident_bytes = 4096
+func.func @caller_allocated_results(%x: tensor<256xf32>, %y: tensor<512xf32>) -> (tensor<256xf32>, tensor<256xf32>, tensor<256xf32>) attributes {memopt.caller_allocated_results} {
+  %a = arith.addf %x, %x : tensor<256xf32>
+  %b = arith.mulf %y, %y : tensor<512xf32>
+  %s = tensor.extract_slice %b[0] [256] [1] : tensor<512xf32> to tensor<256xf32>
+  return %a, %s, %x : tensor<256xf32>, tensor<256xf32>, tensor<256xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @callee_allocated_results
+// CHECK-SAME: peak_bytes = 3072
+// CHECK-SAME: resident_bytes = 3072
+func.func @callee_allocated_results(%x: tensor<256xf32>, %y: tensor<512xf32>) -> (tensor<256xf32>, tensor<256xf32>, tensor<256xf32>) {
+  %a = arith.addf %x, %x : tensor<256xf32>
+  %b = arith.mulf %y, %y : tensor<512xf32>
+  %s = tensor.extract_slice %b[0] [256] [1] : tensor<512xf32> to tensor<256xf32>
+  return %a, %s, %x : tensor<256xf32>, tensor<256xf32>, tensor<256xf32>
+}

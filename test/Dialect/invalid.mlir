@@ -260,3 +260,18 @@ func.func @timelines_on_op(%a: f32) -> f32 {
 func.func @concat_partition_missing_field() attributes {memopt.concat_partition = {partitioned = 1 : i64, peak_before = 2 : i64, peak_after = 1 : i64}} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'memopt.caller_allocated_results' must be a unit attribute}}
+func.func @caller_allocated_results_not_unit() attributes {memopt.caller_allocated_results = true} {
+  return
+}
+
+// -----
+
+func.func @caller_allocated_results_on_op(%a: f32) -> f32 {
+  // expected-error @+1 {{'memopt.caller_allocated_results' describes a function and cannot be placed on this op}}
+  %0 = arith.addf %a, %a {memopt.caller_allocated_results} : f32
+  return %0 : f32
+}

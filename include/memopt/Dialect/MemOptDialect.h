@@ -36,6 +36,11 @@ inline constexpr llvm::StringLiteral kRecomputedFrom = "memopt.recomputed_from";
 /// the rewrite did (`partitioned`, `peak_before`, `peak_after`, `ops_added`).
 inline constexpr llvm::StringLiteral kConcatPartition =
     "memopt.concat_partition";
+/// On a function: the caller allocates the buffers of its results (as after
+/// `buffer-results-to-out-params{hoist-static-allocs}`), so a result that
+/// an op of the body defines takes no part in its activation peak.
+inline constexpr llvm::StringLiteral kCallerAllocatedResults =
+    "memopt.caller_allocated_results";
 } // namespace attr_names
 
 } // namespace memopt

@@ -31,6 +31,13 @@ def MemOpt_Dialect : Dialect {
     * `memopt.arena_size`: an integer on a function that takes its arena as
       an argument (`memopt-arena{arena-mode=arg}`): the bytes the caller
       must pass, at most 2^63 - 1 (an unsigned attribute is read unsigned).
+    * `memopt.caller_allocated_results`: a unit attribute on a function
+      whose caller allocates the buffers of its results (the calling
+      convention of `buffer-results-to-out-params{hoist-static-allocs}`,
+      or weight gradients accumulated into buffers the training loop
+      owns). A returned value that an op of the body defines is then
+      resident, not part of the activation peak; a returned view (a slice
+      or reshape of a larger value) or an argument still counts as before.
 
     The per-result arrays describe the IR they were computed on. On a
     destination-style op on buffers (a linalg op that one-shot

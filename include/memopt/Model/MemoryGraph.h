@@ -87,6 +87,9 @@ public:
   void addOrderingEdge(unsigned before, unsigned after);
   /// Marks `value` as returned from the block.
   void markEscaping(unsigned value) { values[value].escapes = true; }
+  /// Marks `value` as held outside the activation peak (a result buffer the
+  /// caller allocates).
+  void markResident(unsigned value) { values[value].resident = true; }
 
   unsigned numNodes() const { return nodes.size(); }
   unsigned numValues() const { return values.size(); }

@@ -434,9 +434,10 @@ def MemOptRowBandsTraining : Pass<"memopt-row-bands-training"> {
            "Bands per segment (0: chosen by the memory model)">,
     Option<"maxBands", "max-bands", "int64_t", "8",
            "Most bands per segment the memory model tries">,
-    Option<"maxAddedCompute", "max-added-compute", "double", "0.5",
+    Option<"maxAddedCompute", "max-added-compute", "double", "0.33",
            "Largest added convolution MACs, as a fraction of the function's "
-           "(a training step's convolutions are about three forwards)">,
+           "(a training step's convolutions are about three forwards, so "
+           "the default is about one extra forward)">,
     Option<"chooseOn", "choose-on", "std::string", "\"input\"",
            "Order whose peak the band counts minimise: input (the "
            "program's order) or a memory-schedule algorithm (rpo, list, "
